@@ -1,0 +1,29 @@
+#ifndef FLOWLAB_FLOWKERNELS_H
+#define FLOWLAB_FLOWKERNELS_H
+// FlowLab's numeric kernels, compiled with -O3 in every configuration.
+// Matrices are column-major (element (i, j) of an m×n matrix with leading
+// dimension ld is at a[i + j*ld]), as in BLAS.
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// C ← alpha · op(A) · op(B) + beta · C, where op(X) is X or Xᵀ.
+/// op(A) is m×k, op(B) is k×n, C is m×n. Column-major, BLAS conventions.
+void flowlab_sgemm(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                   float alpha, const float *a, ptrdiff_t lda,
+                   const float *b, ptrdiff_t ldb,
+                   float beta, float *c, ptrdiff_t ldc);
+
+/// Makes standard output line-buffered, so printed lines and the progress
+/// bar on standard error interleave in order when both go to a file.
+void flowlab_line_buffer_stdout(void);
+
+/// Name of the instruction set the kernels chose at run time ("avx512", "avx2", "generic", "neon").
+const char *flowlab_kernel_isa(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

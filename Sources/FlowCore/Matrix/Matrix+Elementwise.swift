@@ -1,0 +1,130 @@
+import Foundation
+
+// Elementwise arithmetic and maps. Shapes must match exactly; broadcasting is
+// explicit (`addingToEachColumn`, `multiplyingEachColumn`) so that a shape
+// mistake is an error, never a silent broadcast.
+
+extension Matrix {
+  /// Combines two matrices of the same shape entry by entry.
+  @inlinable
+  public func zipMap(
+    _ other: Matrix, _ op: String = "zipMap", file: StaticString = #fileID, line: UInt = #line,
+    _ f: (Float, Float) -> Float
+  ) -> Matrix {
+    if rows != other.rows || cols != other.cols {
+      shapeFailure("\(op) needs equal shapes, got \(shapeText) and \(other.shapeText)", file: file, line: line)
+    }
+    var out = self
+    out.storage.withUnsafeMutableBufferPointer { o in
+      other.storage.withUnsafeBufferPointer { b in
+        for k in 0..<o.count { o[k] = f(o[k], b[k]) }
+      }
+    }
+    return out
+  }
+
+  /// Applies `f` to every entry. Fast for the core's own functions; a
+  /// closure from a debug build is called once per entry.
+  @inlinable
+  public func map(_ f: (Float) -> Float) -> Matrix {
+    var out = self
+    out.storage.withUnsafeMutableBufferPointer { o in
+      for k in 0..<o.count { o[k] = f(o[k]) }
+    }
+    return out
+  }
+
+  public static func + (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, "+") { $0 + $1 } }
+  public static func - (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, "-") { $0 - $1 } }
+  /// Entry-by-entry (Hadamard) product. For the matrix product use `dot`.
+  public static func * (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, "* (elementwise)") { $0 * $1 } }
+  public static func / (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, "/") { $0 / $1 } }
+  public static prefix func - (a: Matrix) -> Matrix { a.map { -$0 } }
+
+  public static func + (a: Matrix, s: Float) -> Matrix { a.map { $0 + s } }
+  public static func + (s: Float, a: Matrix) -> Matrix { a.map { s + $0 } }
+  public static func - (a: Matrix, s: Float) -> Matrix { a.map { $0 - s } }
+  public static func - (s: Float, a: Matrix) -> Matrix { a.map { s - $0 } }
+  public static func * (a: Matrix, s: Float) -> Matrix { a.map { $0 * s } }
+  public static func * (s: Float, a: Matrix) -> Matrix { a.map { s * $0 } }
+  public static func / (a: Matrix, s: Float) -> Matrix { a.map { $0 / s } }
+
+  public static func += (a: inout Matrix, b: Matrix) { a = a + b }
+  public static func -= (a: inout Matrix, b: Matrix) { a = a - b }
+  public static func *= (a: inout Matrix, s: Float) { a = a * s }
+
+  /// Entries of e^x.
+  public func exp() -> Matrix { map { Foundation.exp($0) } }
+  /// Entries of e^x − 1, accurate for small x.
+  public func expm1() -> Matrix { map { Foundation.expm1($0) } }
+  /// Entries of log x.
+  public func log() -> Matrix { map { Foundation.log($0) } }
+  /// Entries of tanh x.
+  public func tanh() -> Matrix { map { Foundation.tanh($0) } }
+  /// Entries of √x.
+  public func squareRoot() -> Matrix { map { $0.squareRoot() } }
+  /// Entries squared.
+  public func squared() -> Matrix { map { $0 * $0 } }
+  /// Entries of min(x, m).
+  public func clamped(max m: Float) -> Matrix { map { Swift.min($0, m) } }
+  /// Entries of max(x, m).
+  public func clamped(min m: Float) -> Matrix { map { Swift.max($0, m) } }
+  /// 1 where `predicate` holds, 0 elsewhere (a mask to multiply with).
+  public func mask(_ predicate: (Float) -> Bool) -> Matrix { map { predicate($0) ? 1 : 0 } }
+
+  /// Adds the column vector `b` (rows×1) to every column: `W · x .+ b`.
+  public func addingToEachColumn(_ b: Matrix, file: StaticString = #fileID, line: UInt = #line) -> Matrix {
+    if b.cols != 1 || b.rows != rows {
+      shapeFailure("addingToEachColumn needs a \(rows)×1 column, got \(b.shapeText) for a \(shapeText) matrix", file: file, line: line)
+    }
+    var out = self
+    let r = rows
+    out.storage.withUnsafeMutableBufferPointer { o in
+      b.storage.withUnsafeBufferPointer { bb in
+        for j in 0..<cols { for i in 0..<r { o[i + j * r] += bb[i] } }
+      }
+    }
+    return out
+  }
+
+  /// Multiplies column j by `s[0, j]`, for a 1×cols row `s` (one number per
+  /// sample, such as the times t).
+  public func multiplyingEachColumn(by s: Matrix, file: StaticString = #fileID, line: UInt = #line) -> Matrix {
+    if s.rows != 1 || s.cols != cols {
+      shapeFailure("multiplyingEachColumn needs a 1×\(cols) row, got \(s.shapeText) for a \(shapeText) matrix", file: file, line: line)
+    }
+    var out = self
+    let r = rows
+    out.storage.withUnsafeMutableBufferPointer { o in
+      s.storage.withUnsafeBufferPointer { ss in
+        for j in 0..<cols { for i in 0..<r { o[i + j * r] *= ss[j] } }
+      }
+    }
+    return out
+  }
+
+  /// `self += s · x`, in place (an optimizer's update).
+  public mutating func add(_ x: Matrix, scaledBy s: Float, file: StaticString = #fileID, line: UInt = #line) {
+    if x.rows != rows || x.cols != cols {
+      shapeFailure("add(_:scaledBy:) needs equal shapes, got \(shapeText) and \(x.shapeText)", file: file, line: line)
+    }
+    storage.withUnsafeMutableBufferPointer { o in
+      x.storage.withUnsafeBufferPointer { xx in
+        for k in 0..<o.count { o[k] += s * xx[k] }
+      }
+    }
+  }
+
+  /// True when every entry is finite (no NaN, no ±∞).
+  public var isFinite: Bool { storage.allSatisfy { $0.isFinite } }
+
+  /// Largest |a − b| over all entries.
+  public func maxAbsDifference(_ other: Matrix, file: StaticString = #fileID, line: UInt = #line) -> Float {
+    if rows != other.rows || cols != other.cols {
+      shapeFailure("maxAbsDifference needs equal shapes, got \(shapeText) and \(other.shapeText)", file: file, line: line)
+    }
+    var m: Float = 0
+    for k in 0..<storage.count { m = Swift.max(m, abs(storage[k] - other.storage[k])) }
+    return m
+  }
+}

@@ -1,0 +1,57 @@
+import CFlowKernels
+
+// Matrix products, with either side transposed, through one GEMM kernel
+// (CFlowKernels, compiled with -O3 and chosen for the CPU at run time).
+
+extension Matrix {
+  /// The matrix product `self · other`.
+  ///
+  /// ```
+  /// (m×k) · (k×n) → m×n
+  /// ```
+  public func dot(_ other: Matrix, file: StaticString = #fileID, line: UInt = #line) -> Matrix {
+    Matrix.product(self, false, other, false, file: file, line: line)
+  }
+
+  /// `selfᵀ · other` without forming the transpose (a weight's gradient
+  /// flowing back to the input: `Wᵀ · δ`).
+  public func transposedDot(_ other: Matrix, file: StaticString = #fileID, line: UInt = #line) -> Matrix {
+    Matrix.product(self, true, other, false, file: file, line: line)
+  }
+
+  /// `self · otherᵀ` without forming the transpose (a weight's gradient:
+  /// `δ · xᵀ`, summed over the batch).
+  public func dotTransposed(_ other: Matrix, file: StaticString = #fileID, line: UInt = #line) -> Matrix {
+    Matrix.product(self, false, other, true, file: file, line: line)
+  }
+
+  /// `op(a) · op(b)`, where op transposes when asked.
+  public static func product(
+    _ a: Matrix, _ transA: Bool, _ b: Matrix, _ transB: Bool,
+    file: StaticString = #fileID, line: UInt = #line
+  ) -> Matrix {
+    let (m, ka) = transA ? (a.cols, a.rows) : (a.rows, a.cols)
+    let (kb, n) = transB ? (b.cols, b.rows) : (b.rows, b.cols)
+    if ka != kb {
+      let la = transA ? "(\(a.shapeText))ᵀ" : a.shapeText
+      let lb = transB ? "(\(b.shapeText))ᵀ" : b.shapeText
+      shapeFailure("matrix product \(la) · \(lb): inner sizes \(ka) and \(kb) differ", file: file, line: line)
+    }
+    var c = Matrix(rows: m, cols: n)
+    if ka == 0 { return c }
+    a.storage.withUnsafeBufferPointer { pa in
+      b.storage.withUnsafeBufferPointer { pb in
+        c.storage.withUnsafeMutableBufferPointer { pc in
+          flowlab_sgemm(
+            transA ? 1 : 0, transB ? 1 : 0, m, n, ka, 1,
+            pa.baseAddress, Swift.max(a.rows, 1), pb.baseAddress, Swift.max(b.rows, 1),
+            0, pc.baseAddress, Swift.max(m, 1))
+        }
+      }
+    }
+    return c
+  }
+
+  /// The instruction set the product kernel runs with on this CPU.
+  public static var kernelISA: String { String(cString: flowlab_kernel_isa()) }
+}
