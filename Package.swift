@@ -27,6 +27,9 @@ default:
 let optimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
 let optimizedC: [CSetting] = [.unsafeFlags(["-O3"])]
 
+/// Lets runners and tests say which track they were built with.
+let trackDefines: [SwiftSetting] = labRoot == "Solutions" ? [.define("FLOWLAB_SOLUTIONS")] : []
+
 // MARK: - Targets
 
 var targets: [Target] = [
@@ -42,7 +45,8 @@ var targets: [Target] = [
     swiftSettings: optimized),
 
   // Test support: sandboxed grading of learner code.
-  .target(name: "FlowGrading", dependencies: ["FlowCore"], path: "Tests/FlowGrading"),
+  .target(
+    name: "FlowGrading", dependencies: ["FlowCore"], path: "Tests/FlowGrading", swiftSettings: trackDefines),
   .testTarget(name: "CoreTests", dependencies: ["FlowCore", "FlowGrading"], path: "Tests/CoreTests"),
 ]
 
@@ -58,10 +62,11 @@ for n in 1...5 {
     .target(
       name: "Lab\(n)", dependencies: ["FlowCore"] + labDependencies[n]!, path: "\(labRoot)/Lab\(n)",
       exclude: ["README.md"]),
-    .executableTarget(name: "RunLab\(n)", dependencies: [.target(name: "Lab\(n)"), "FlowCore"], path: "Sources/RunLab\(n)"),
+    .executableTarget(name: "RunLab\(n)", dependencies: [.target(name: "Lab\(n)"), "FlowCore"], path: "Sources/RunLab\(n)",
+      swiftSettings: trackDefines),
     .testTarget(
       name: "Lab\(n)Tests", dependencies: [.target(name: "Lab\(n)"), "FlowCore", "FlowGrading"],
-      path: "Tests/Lab\(n)Tests"),
+      path: "Tests/Lab\(n)Tests", swiftSettings: trackDefines),
   ]
 }
 
