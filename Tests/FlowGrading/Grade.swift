@@ -38,7 +38,7 @@ public struct Sandbox: Codable, Sendable {
   public init() {
     // Ask the Swift runtime for a symbolicated backtrace of the crashed thread
     // when a child traps; the child inherits this environment.
-    setenv("SWIFT_BACKTRACE", "enable=yes,interactive=no,color=no,threads=crashed,sanitize=yes,limit=40", 1)
+    setenv("SWIFT_BACKTRACE", "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=yes,limit=40", 1)
     reportPath = FileManager.default.temporaryDirectory
       .appendingPathComponent("flowlab-grade-\(UUID().uuidString).txt").path
   }
@@ -54,26 +54,42 @@ public struct Sandbox: Codable, Sendable {
     }
   }
 
-  /// In the parent, after the exit test: cancels the test when an exercise
-  /// was not attempted, fails it with the trap's location when the child
-  /// crashed.
-  public func conclude(sourceLocation: SourceLocation = #_sourceLocation) throws {
+  /// What happened in the child, as read from its report.
+  public enum Outcome: Equatable, Sendable {
+    case ran
+    case notAttempted(exercise: String, place: String)
+    case trapped(String)
+  }
+
+  /// Reads (and removes) the child's report.
+  public func outcome(codeRoots: [String] = ["/Labs/", "/Solutions/"]) -> Outcome {
     let report = (try? String(contentsOfFile: reportPath, encoding: .utf8)) ?? ""
     try? FileManager.default.removeItem(atPath: reportPath)
     if let line = report.split(separator: "\n").first(where: { $0.hasPrefix(notAttemptedMarker) }) {
       let parts = line.split(separator: "\t").map(String.init)
-      let exercise = parts.count > 1 ? parts[1] : "an exercise"
-      let place = parts.count > 2 ? parts[2] : "its file"
-      try Test.cancel("not attempted yet: \(exercise) — open \(place)", sourceLocation: sourceLocation)
+      return .notAttempted(
+        exercise: parts.count > 1 ? parts[1] : "an exercise", place: parts.count > 2 ? parts[2] : "its file")
     }
-    if let trap = Sandbox.describeTrap(report) {
-      Issue.record(Comment(rawValue: trap), sourceLocation: sourceLocation)
+    if let trap = Sandbox.describeTrap(report, codeRoots: codeRoots) { return .trapped(trap) }
+    return .ran
+  }
+
+  /// In the parent, after the exit test: cancels the test when an exercise
+  /// was not attempted, fails it with the trap's location when the child
+  /// crashed.
+  public func conclude(sourceLocation: SourceLocation = #_sourceLocation) throws {
+    switch outcome() {
+    case .ran: return
+    case .notAttempted(let exercise, let place):
+      try Test.cancel("not attempted yet: \(exercise) — open \(place)", sourceLocation: sourceLocation)
+    case .trapped(let text):
+      Issue.record(Comment(rawValue: text), sourceLocation: sourceLocation)
     }
   }
 
   /// The trap's message and where in lab code it happened, or nil when the
   /// report shows no crash.
-  static func describeTrap(_ report: String) -> String? {
+  public static func describeTrap(_ report: String, codeRoots: [String] = ["/Labs/", "/Solutions/"]) -> String? {
     let lines = report.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let fatal = lines.first { $0.contains("Fatal error") || $0.contains("Precondition failed") }
     let crashed = lines.contains { $0.contains("Program crashed") || $0.contains("crashed:") }
@@ -81,9 +97,9 @@ public struct Sandbox: Codable, Sendable {
     var text = "your code stopped with a trap: "
     text += fatal.map(cleanFatal) ?? (lines.first { $0.contains("Program crashed") } ?? "crash")
     // The first frame in lab code is the place to look.
-    let labFrames = lines.filter { $0.contains("/Labs/") || $0.contains("/Solutions/") }
-    if let frame = labFrames.first, let at = frame.range(of: " at ") {
-      text += "\n  at \(displayPath(String(frame[at.upperBound...])))"
+    let labFrames = lines.filter { line in codeRoots.contains { line.contains($0) } && line.contains(" at /") }
+    if let frame = labFrames.first, let at = frame.range(of: " at /") {
+      text += "\n  at \(displayPath(String(frame[frame.index(before: at.upperBound)...])))"
       if let fn = frameFunction(frame) { text += " (in \(fn))" }
     }
     text += "\n  The other labs are still graded; only this test stopped."
