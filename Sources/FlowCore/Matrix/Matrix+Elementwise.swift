@@ -48,6 +48,7 @@ extension Matrix {
   public static func * (a: Matrix, s: Float) -> Matrix { a.map { $0 * s } }
   public static func * (s: Float, a: Matrix) -> Matrix { a.map { s * $0 } }
   public static func / (a: Matrix, s: Float) -> Matrix { a.map { $0 / s } }
+  public static func / (s: Float, a: Matrix) -> Matrix { a.map { s / $0 } }
 
   public static func += (a: inout Matrix, b: Matrix) { a = a + b }
   public static func -= (a: inout Matrix, b: Matrix) { a = a - b }

@@ -1,0 +1,75 @@
+import Foundation
+import FlowCore
+
+/// A mixture of equally weighted isotropic Gaussians in the plane: the target
+/// distribution of the data.
+public struct GaussianMixture: Sendable {
+  /// The component means, 2×K (one column per component).
+  public var means: Matrix
+  /// The standard deviation per coordinate, shared by all components.
+  public var std: Double
+
+  public init(means: Matrix, std: Double) {
+    precondition(means.rows == 2 && means.cols >= 1, "GaussianMixture: means must be 2×K, got \(means.shapeText)")
+    precondition(std >= 0, "GaussianMixture: std must be ≥ 0, got \(std)")
+    self.means = means
+    self.std = std
+  }
+
+  /// The tutorial's data: means (1, 1) and (−1, −1), std 0.05.
+  public static let tutorial = GaussianMixture(means: Matrix([[1, -1], [1, -1]]), std: 0.05)
+}
+
+/// The exact marginal vector field that flow matching learns, for a Gaussian
+/// mixture target and N(0, I) noise:
+///
+/// ```
+/// u_t(x) = E[x1 − x0 | x_t = x]
+/// ```
+///
+/// Given component k, x1 ~ N(m_k, s²I) and x_t ~ N(t·m_k, σ_t² I) with
+/// σ_t² = (1 − t)² + t² s². (x1 − x0, x_t) is jointly Gaussian, so
+///
+/// ```
+/// E[x1 − x0 | x_t = x, k] = m_k + (t s² − (1 − t)) / σ_t² · (x − t m_k)
+/// w_k(x) ∝ exp(−‖x − t m_k‖² / 2σ_t²)          (Bayes, equal weights)
+/// u_t(x) = Σ_k w_k(x) · E[x1 − x0 | x_t = x, k]
+/// ```
+/// The weights are computed with log-sum-exp (subtract the largest exponent
+/// before exponentiating), so points far from every component do not give 0/0.
+///
+/// At t = 0, x_t = x0 is independent of x1 and u_0(x) = E[x1] − x.
+/// As t → 1 the slope tends to 1 and u_t(x) → x: the data point is x itself
+/// and the noise it came from averages to 0. With s > 0 the formula holds on
+/// all of [0, 1]; with s = 0 (point masses) σ_1 = 0 and the weights become a
+/// hard assignment at t = 1, so the function is defined for t in [0, 1).
+///
+/// - Parameters:
+///   - mixture: the target distribution.
+///   - t: the time, 0 ≤ t < 1.
+///   - x: points, 2×n.
+/// - Returns: u_t at each point, 2×n.
+public func exactField(_ mixture: GaussianMixture, t: Double, x: Matrix) -> Matrix {
+  precondition(x.rows == 2, "exactField: x must be 2×n, got \(x.shapeText)")
+  precondition(t >= 0 && t < 1, "exactField: t must be in [0, 1), got \(t)")
+  let s2 = mixture.std * mixture.std
+  let variance = (1 - t) * (1 - t) + t * t * s2
+  let slope = Float((t * s2 - (1 - t)) / variance)
+  let components = (0..<mixture.means.cols).map { mixture.means.columns($0..<($0 + 1)) }
+
+  // log w_k = −‖x − t·m_k‖² / 2σ_t², one row (1×n) per component.
+  let logWeights = components.map { m in
+    x.addingToEachColumn(-Float(t) * m).squared().sumOverRows() * Float(-1 / (2 * variance))
+  }
+  let largest = logWeights.dropFirst().reduce(logWeights[0]) { $0.zipMap($1) { Swift.max($0, $1) } }
+  let weights = logWeights.map { ($0 - largest).exp() }
+  let total = weights.dropFirst().reduce(weights[0], +)
+
+  // Σ_k w_k · (m_k + slope·(x − t·m_k)), divided by Σ_k w_k.
+  var field = Matrix(rows: 2, cols: x.cols)
+  for (m, w) in zip(components, weights) {
+    let expected = (x.addingToEachColumn(-Float(t) * m) * slope).addingToEachColumn(m)
+    field += expected.multiplyingEachColumn(by: w)
+  }
+  return field.multiplyingEachColumn(by: 1 / total)
+}

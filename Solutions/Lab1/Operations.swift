@@ -1,0 +1,113 @@
+import Foundation
+
+// The operations of the scalar engine. Each one computes its result and the
+// local derivative with respect to each input; `backward()` does the rest.
+
+extension Value {
+  /// Sum of two values.
+  ///
+  /// ```
+  /// c = a + b      ∂c/∂a = 1      ∂c/∂b = 1
+  /// ```
+  public static func + (a: Value, b: Value) -> Value {
+    Value(a.data + b.data, inputs: [(a, 1), (b, 1)], op: "+")
+  }
+
+  /// Product of two values.
+  ///
+  /// ```
+  /// c = a · b      ∂c/∂a = b      ∂c/∂b = a
+  /// ```
+  public static func * (a: Value, b: Value) -> Value {
+    Value(a.data * b.data, inputs: [(a, b.data), (b, a.data)], op: "×")
+  }
+
+  /// Negation.
+  ///
+  /// ```
+  /// c = −a         ∂c/∂a = −1
+  /// ```
+  public static prefix func - (a: Value) -> Value {
+    Value(-a.data, inputs: [(a, -1)], op: "neg")
+  }
+
+  /// Difference of two values.
+  ///
+  /// ```
+  /// c = a − b      ∂c/∂a = 1      ∂c/∂b = −1
+  /// ```
+  public static func - (a: Value, b: Value) -> Value {
+    Value(a.data - b.data, inputs: [(a, 1), (b, -1)], op: "−")
+  }
+
+  /// Quotient of two values.
+  ///
+  /// ```
+  /// c = a / b      ∂c/∂a = 1/b    ∂c/∂b = −a/b²
+  /// ```
+  public static func / (a: Value, b: Value) -> Value {
+    Value(a.data / b.data, inputs: [(a, 1 / b.data), (b, -a.data / (b.data * b.data))], op: "÷")
+  }
+
+  /// A power with a constant exponent.
+  ///
+  /// ```
+  /// c = aᵖ         ∂c/∂a = p · aᵖ⁻¹
+  /// ```
+  public func pow(_ p: Double) -> Value {
+    Value(Foundation.pow(data, p), inputs: [(self, p * Foundation.pow(data, p - 1))], op: "^\(p)")
+  }
+
+  /// The exponential.
+  ///
+  /// ```
+  /// c = eᵃ         ∂c/∂a = eᵃ
+  /// ```
+  public func exp() -> Value {
+    let e = Foundation.exp(data)
+    return Value(e, inputs: [(self, e)], op: "exp")
+  }
+
+  /// The natural logarithm (for a > 0).
+  ///
+  /// ```
+  /// c = ln a       ∂c/∂a = 1/a
+  /// ```
+  public func log() -> Value {
+    Value(Foundation.log(data), inputs: [(self, 1 / data)], op: "log")
+  }
+
+  /// The hyperbolic tangent.
+  ///
+  /// ```
+  /// c = tanh a     ∂c/∂a = 1 − tanh² a
+  /// ```
+  public func tanh() -> Value {
+    let t = Foundation.tanh(data)
+    return Value(t, inputs: [(self, 1 - t * t)], op: "tanh")
+  }
+
+  /// The exponential linear unit, the tutorial's activation.
+  ///
+  /// ```
+  /// elu(a) = a         for a > 0      ∂/∂a = 1
+  ///          eᵃ − 1    for a ≤ 0      ∂/∂a = eᵃ
+  /// ```
+  public func elu() -> Value {
+    if data > 0 { return Value(data, inputs: [(self, 1)], op: "elu") }
+    return Value(Foundation.expm1(data), inputs: [(self, Foundation.exp(data))], op: "elu")
+  }
+}
+
+// Constants on either side: a constant becomes a leaf, and the operation above
+// does the rest. These are given, not exercises.
+extension Value {
+  public static func + (a: Value, b: Double) -> Value { a + Value(b) }
+  public static func + (a: Double, b: Value) -> Value { Value(a) + b }
+  public static func - (a: Value, b: Double) -> Value { a - Value(b) }
+  public static func - (a: Double, b: Value) -> Value { Value(a) - b }
+  public static func * (a: Value, b: Double) -> Value { a * Value(b) }
+  public static func * (a: Double, b: Value) -> Value { Value(a) * b }
+  public static func / (a: Value, b: Double) -> Value { a / Value(b) }
+  public static func / (a: Double, b: Value) -> Value { Value(a) / b }
+}
