@@ -220,15 +220,32 @@ public struct Canvas: Sendable {
       defer { previous = p }
       guard let a = previous else { continue }
       if !dashed { segment(a.x, a.y, p.x, p.y); continue }
-      let len = ((p.x - a.x) * (p.x - a.x) + (p.y - a.y) * (p.y - a.y)).squareRoot()
+      let fullLen = ((p.x - a.x) * (p.x - a.x) + (p.y - a.y) * (p.y - a.y)).squareRoot()
+      guard fullLen > 0, fullLen.isFinite else { continue }
+      // Only the part near the drawable area matters (keeps far-off dashes cheap).
+      let m = hw + 2
+      guard
+        let (t0, t1) = Canvas.clipParameters(
+          a, p, Double(i0) - m, Double(j0) - m, Double(i1) + m, Double(j1) + m)
+      else {
+        phase = (phase + fullLen).truncatingRemainder(dividingBy: on + off)
+        continue
+      }
+      phase = (phase + t0 * fullLen).truncatingRemainder(dividingBy: on + off)
+      let ex = p.x - a.x, ey = p.y - a.y
+      let start = (x: a.x + ex * t0, y: a.y + ey * t0)
+      let end = (x: a.x + ex * t1, y: a.y + ey * t1)
+      let len = (t1 - t0) * fullLen
       guard len > 0 else { continue }
       var s = 0.0
       while s < len {
         let inOn = phase < on
         let step = min(len - s, (inOn ? on : on + off) - phase)
         if inOn {
-          let t0 = s / len, t1 = (s + step) / len
-          segment(a.x + (p.x - a.x) * t0, a.y + (p.y - a.y) * t0, a.x + (p.x - a.x) * t1, a.y + (p.y - a.y) * t1)
+          let u0 = s / len, u1 = (s + step) / len
+          segment(
+            start.x + (end.x - start.x) * u0, start.y + (end.y - start.y) * u0,
+            start.x + (end.x - start.x) * u1, start.y + (end.y - start.y) * u1)
         }
         s += step; phase += step
         if phase >= on + off - 1e-9 { phase = 0 }
@@ -240,6 +257,24 @@ public struct Canvas: Sendable {
         if v > 0 { blend(i, j, color, coverage: Double(v) * fade) }
       }
     }
+  }
+
+  /// The parameter interval [t0, t1] of segment a→b inside a rectangle (Liang–Barsky), nil if outside.
+  static func clipParameters(
+    _ a: (x: Double, y: Double), _ b: (x: Double, y: Double), _ xmin: Double, _ ymin: Double, _ xmax: Double,
+    _ ymax: Double
+  ) -> (Double, Double)? {
+    var t0 = 0.0, t1 = 1.0
+    let dx = b.x - a.x, dy = b.y - a.y
+    for (p, q) in [(-dx, a.x - xmin), (dx, xmax - a.x), (-dy, a.y - ymin), (dy, ymax - a.y)] {
+      if p == 0 {
+        if q < 0 { return nil }
+      } else {
+        let r = q / p
+        if p < 0 { t0 = max(t0, r) } else { t1 = min(t1, r) }
+      }
+    }
+    return t0 <= t1 ? (t0, t1) : nil
   }
 
   /// Fills a polygon (even–odd rule), anti-aliased with 4 sub-rows per pixel and exact horizontal coverage.
