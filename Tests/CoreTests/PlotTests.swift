@@ -38,7 +38,7 @@ struct PlotTests {
     #expect(Ticks.nice(0, 100, target: 3).values == [0, 50, 100])
     #expect(Ticks.nice(0.013, 0.0405, target: 3).step == 0.01)
     let t = Ticks.nice(-1, 1, target: 4)
-    #expect(Ticks.labels(t.values, step: t.step) == ["−1.0", "−0.5", "0", "0.5", "1.0"])
+    #expect(Ticks.labels(t.values, step: t.step) == ["−1.0", "−0.5", "0.0", "0.5", "1.0"])
     #expect(Ticks.labels([0, 100_000, 200_000], step: 100_000) == ["0", "1e5", "2e5"])
     #expect(Ticks.log(1e-4, 1, maxLabels: 10).major.map(Ticks.logLabel) == ["1e-4", "0.001", "0.01", "0.1", "1"])
     #expect(Ticks.log(1e-9, 1e3, maxLabels: 5).major.map(Ticks.logLabel) == ["1e-9", "1e-6", "0.001", "1", "1000"])

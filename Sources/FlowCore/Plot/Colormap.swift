@@ -182,10 +182,10 @@ enum Ticks {
   static func labels(_ values: [Double], step: Double) -> [String] {
     let maxAbs = values.map(abs).max() ?? 0
     let scientific = maxAbs >= 1e5 || (maxAbs > 0 && maxAbs < 1e-3)
+    let decimals = max(0, Int(ceil(-log10(step) - 1e-9)))
     return values.map { v in
-      if v == 0 { return "0" }
+      if v == 0 { return decimals == 0 || scientific ? "0" : String(format: "%.\(decimals)f", 0.0) }
       if scientific { return compactScientific(v, step: step) }
-      let decimals = max(0, Int(ceil(-log10(step) - 1e-9)))
       return minus(String(format: "%.\(decimals)f", v))
     }
   }

@@ -191,6 +191,15 @@ extension Plot {
     for (k, e) in entries.enumerated() {
       let cy = Double(by + 4 + k * rowH) + Double(rowH) / 2 - 0.5
       let sx0 = Double(bx + pad), sx1 = Double(bx + pad + sampleW)
+      // Light samples (white arrows over a heatmap, say) get a dark backdrop to stay visible.
+      let sampleColor: RGBA
+      switch e.1 {
+      case .marker(_, let c, _), .line(let c, _, _), .arrow(let c): sampleColor = c
+      }
+      let luminance = 0.299 * Double(sampleColor.r) + 0.587 * Double(sampleColor.g) + 0.114 * Double(sampleColor.b)
+      if luminance > 215 {
+        c.fillRect(x: sx0 - 2, y: cy - 5.5, width: Double(sampleW) + 4, height: 11, color: RGBA(hex: 0x555555))
+      }
       switch e.1 {
       case .marker(let m, let color, let r):
         drawMarker(m, x: (sx0 + sx1) / 2, y: cy, radius: max(r, 2.5), color: color, on: &c)
