@@ -184,3 +184,26 @@ public func observedOrder(steps: [Int], errors: [Double]) -> Double {
   precondition(den > 0, "observedOrder: the step counts are all the same")
   return -num / den
 }
+
+// MARK: - Independent draws from a mixture
+
+/// n independent draws from an equal-weight mixture of isotropic Gaussians:
+/// each column picks a centre at random (so the cluster sizes vary from draw
+/// to draw, as they do for a sampler's output), then adds std·ε.
+///
+/// Two such draws give the noise floor of `energyDistance` for samples that
+/// are exactly right.
+/// - Parameters:
+///   - centres: d×K component means.
+///   - std: the standard deviation per coordinate.
+///   - n: number of points.
+public func mixtureDraws(
+  centres: Matrix, std: Float, _ n: Int, using rng: inout some RandomNumberGenerator
+) -> Matrix {
+  var x = Matrix.normal(centres.rows, n, std: std, using: &rng)
+  for j in 0..<n {
+    let k = min(Int(rng.uniform() * Float(centres.cols)), centres.cols - 1)
+    for r in 0..<centres.rows { x[r, j] += centres[r, k] }
+  }
+  return x
+}

@@ -80,10 +80,12 @@ Lab.main(spec) { run in
     throw LabError.failure("sample(record: true) returned \(trajectory.count) matrices; expected steps + 1 = \(steps + 1) (x0 first)")
   }
 
-  // Fresh target samples: for the figures and the energy distance.
+  // Fresh target samples: for the figures and the energy distance. The
+  // floor: independent draws from the target itself (cluster sizes vary,
+  // as a sampler's do) are this far from the same target samples.
   var targetRNG = run.rng("target")
   let target = twoClusters(n, using: &targetRNG)
-  let target2 = twoClusters(n, using: &targetRNG)
+  let target2 = mixtureDraws(centres: centres, std: 0.05, n, using: &targetRNG)
 
   let report = clusterReport(samples, centres: centres)
   let energy = energyDistance(samples, target)
@@ -125,7 +127,7 @@ Lab.main(spec) { run in
   run.say(String(format: "target         0.500   (±1.000, ±1.000)  (%.3f, %.3f)", 0.05, 0.05))
   run.say("")
   run.say(String(format: "energy distance to fresh target samples: %.4f", energy))
-  run.say(String(format: "  for comparison: two target samples %.4f, the noise itself %.4f, exact field + same solver %.4f", energyFloor, energyNoise, exactEnergy))
+  run.say(String(format: "  for comparison: independent target draws %.4f, the noise itself %.4f, exact field + same solver %.4f", energyFloor, energyNoise, exactEnergy))
   run.say("")
   run.say("error vs steps on the exact field (RMS distance to midpoint with \(referenceSteps) steps):")
   run.say("steps    euler       midpoint")
@@ -170,7 +172,7 @@ Lab.main(spec) { run in
   s["within_0.5_of_a_centre"] = JSONValue(report.withinAny(1))
   s["cluster_balance"] = JSONValue(report.balance)
   s["energy_distance"] = JSONValue(energy)
-  s["energy_distance_two_target_samples"] = JSONValue(energyFloor)
+  s["energy_distance_target_draws"] = JSONValue(energyFloor)
   s["energy_distance_noise"] = JSONValue(energyNoise)
   s["energy_distance_exact_field"] = JSONValue(exactEnergy)
   s["order_study"] = .object([
