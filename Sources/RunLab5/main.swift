@@ -29,6 +29,154 @@ let centres = GaussianMixture.tutorial.means
 let clusterColours: [RGBA] = [.blue, .orange]
 let exact: VectorField = { t, x in exactField(.tutorial, t: Double(t), x: x) }
 
+// MARK: - Training (--train)
+
+func trainNetwork(_ run: LabRun) throws -> MLP {
+  let steps = run.int("train-steps")
+  var initRNG = run.rng("init")
+  var dataRNG = run.rng("train-data")
+  var model = MLP(sizes: MLP.tutorialSizes, using: &initRNG)
+  var optimizer = Adam()
+  let bar = run.progress(steps, "training")
+  var last: Float = .nan
+  do {
+    _ = try train(
+      model: &model, optimizer: &optimizer, steps: steps,
+      nextBatch: { _ in
+        // A fresh batch every step: new noise, data and times.
+        let x0 = noise(256, using: &dataRNG)
+        let x1 = twoClusters(256, using: &dataRNG)
+        let t = times(256, using: &dataRNG)
+        return trainingBatch(x0: x0, x1: x1, t: t)
+      },
+      onStep: { step, loss in
+        last = loss
+        if step % 50 == 0 { bar.update(step, String(format: "loss %.3f", loss)) }
+      })
+  } catch let e as NonFiniteLoss {
+    throw LabError.failure("\(e)")
+  }
+  bar.finish(String(format: "loss %.3f", last))
+  let path = run.path("lab5-trained-params.bin").path
+  do {
+    try ParameterFile.write(sizes: model.sizes, parameters: model.parameters, to: path)
+  } catch {
+    throw LabError.failure("\(error)")
+  }
+  run.say("  wrote \(run.displayPath(path)) (reuse it with --params)")
+  return model
+}
+
+extension LabRun {
+  func displayPath(_ path: String) -> String {
+    let cwd = FileManager.default.currentDirectoryPath + "/"
+    return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+  }
+}
+
+// MARK: - Figures
+
+func nearestCentre(_ x: Float, _ y: Float) -> Int {
+  let d0 = (x - 1) * (x - 1) + (y - 1) * (y - 1)
+  let d1 = (x + 1) * (x + 1) + (y + 1) * (y + 1)
+  return d0 <= d1 ? 0 : 1
+}
+
+func doubles(_ m: Matrix, row: Int) -> [Double] { m.row(row).map(Double.init) }
+
+func markCentres(_ p: inout Plot, label: String? = "true centres") {
+  p.scatter([1, -1], [1, -1], color: .red, radius: 7, marker: .plus, label: label)
+}
+
+func samplesFigure(samples: Matrix, target: Matrix, method: ODEMethod, steps: Int, report: ClusterReport) -> Figure {
+  var p = Plot(
+    title: "Samples at t = 1 (\(method.rawValue), \(steps) steps)", xLabel: "x₁", yLabel: "x₂",
+    xRange: -3...3, yRange: -3...3, equalAspect: true)
+  p.scatter(doubles(target, row: 0), doubles(target, row: 1), color: .lightGray, radius: 3, label: "target data")
+  p.scatter(doubles(samples, row: 0), doubles(samples, row: 1), color: RGBA.blue.withAlpha(0.7), radius: 2.5, label: "generated")
+  markCentres(&p)
+  let shares = report.clusters.map { String(format: "%.0f%%", 100 * $0.share) }
+  p.text("\(shares[0]) near (1, 1)", x: 1.2, y: 0.55, color: .darkGray)
+  p.text("\(shares[1]) near (−1, −1)", x: -0.8, y: -1.45, color: .darkGray)
+  return Figure([p], panelWidth: 560, panelHeight: 540)
+}
+
+func trajectoryPanel(_ traj: [Matrix], title: String, count: Int) -> Plot {
+  var p = Plot(title: title, xLabel: "x₁", yLabel: "x₂", xRange: -3...3, yRange: -3...3, equalAspect: true)
+  let first = traj.first!, last = traj.last!
+  let shown = min(count, first.cols)
+  for j in 0..<shown {
+    let xs = traj.map { Double($0[0, j]) }, ys = traj.map { Double($0[1, j]) }
+    let k = nearestCentre(last[0, j], last[1, j])
+    p.line(xs, ys, color: clusterColours[k].withAlpha(0.45), width: 1.2)
+  }
+  let cols = 0..<shown
+  p.scatter(cols.map { Double(first[0, $0]) }, cols.map { Double(first[1, $0]) }, color: .gray, radius: 2, label: "start (noise, t = 0)")
+  for k in 0..<2 {
+    let js = cols.filter { nearestCentre(last[0, $0], last[1, $0]) == k }
+    let name = k == 0 ? "end near (1, 1)" : "end near (−1, −1)"
+    p.scatter(js.map { Double(last[0, $0]) }, js.map { Double(last[1, $0]) }, color: clusterColours[k], radius: 2.5, label: name)
+  }
+  markCentres(&p, label: nil)
+  return p
+}
+
+func trajectoriesFigure(network: [Matrix], exact: [Matrix], method: ODEMethod, steps: Int) -> Figure {
+  Figure(
+    [
+      trajectoryPanel(network, title: "Learned field (the network)", count: 96),
+      trajectoryPanel(exact, title: "Exact field (lab 3)", count: 96),
+    ],
+    panelWidth: 520, panelHeight: 500,
+    title: "Trajectories from noise to data: \(method.rawValue), \(steps) steps, same starting points")
+}
+
+func snapshotsFigure(_ traj: [Matrix], steps: Int) -> Figure {
+  // Up to five times on the solver's grid, from t = 0 to t = 1.
+  let wanted = [0.0, 0.25, 0.5, 0.75, 1.0]
+  var indices: [Int] = []
+  for t in wanted {
+    let k = Int((t * Double(steps)).rounded())
+    if indices.last != k { indices.append(k) }
+  }
+  let final = traj.last!
+  let plots = indices.map { k -> Plot in
+    let t = Double(k) / Double(steps)
+    var p = Plot(title: String(format: "t = %.3g", t), xLabel: "x₁", yLabel: "x₂", xRange: -3...3, yRange: -3...3, equalAspect: true)
+    let x = traj[k]
+    for c in 0..<2 {
+      let js = (0..<x.cols).filter { nearestCentre(final[0, $0], final[1, $0]) == c }
+      p.scatter(js.map { Double(x[0, $0]) }, js.map { Double(x[1, $0]) }, color: clusterColours[c].withAlpha(0.75), radius: 2,
+                label: k == 0 ? (c == 0 ? "ends near (1, 1)" : "ends near (−1, −1)") : nil)
+    }
+    markCentres(&p, label: k == 0 ? "true centres" : nil)
+    return p
+  }
+  return Figure(
+    plots, columns: plots.count, panelWidth: 340, panelHeight: 340,
+    title: "The samples on their way: noise at t = 0, data at t = 1 (colour = where each point ends)")
+}
+
+func orderFigure(stepCounts: [Int], errors: [ODEMethod: [Double]], order: [ODEMethod: Double], referenceSteps: Int) -> Figure {
+  var p = Plot(
+    title: "Error vs steps on the exact field", xLabel: "steps over [0, 1]",
+    yLabel: "RMS error at t = 1", xScale: .log10, yScale: .log10)
+  let xs = stepCounts.map(Double.init)
+  let e = errors[.euler]!, m = errors[.midpoint]!
+  // Reference slopes, parallel to each method's line and just below it.
+  let slope1 = xs.map { 0.5 * e.last! * pow(xs.last! / $0, 1) }
+  let slope2 = xs.map { 0.5 * m.last! * pow(xs.last! / $0, 2) }
+  p.line(xs, slope1, color: .gray, width: 1.2, dashed: true, label: "slope −1 (first order)")
+  p.line(xs, slope2, color: .darkGray, width: 1.2, dashed: true, label: "slope −2 (second order)")
+  p.line(xs, e, color: .blue, width: 2, label: String(format: "Euler (observed order %.2f)", order[.euler]!))
+  p.scatter(xs, e, color: .blue, radius: 3.5)
+  p.line(xs, m, color: .orange, width: 2, label: String(format: "midpoint (observed order %.2f)", order[.midpoint]!))
+  p.scatter(xs, m, color: .orange, radius: 3.5, marker: .square)
+  return Figure([p], panelWidth: 620, panelHeight: 500)
+}
+
+// MARK: - The run
+
 Lab.main(spec) { run in
   let n = run.int("samples")
   let steps = run.int("steps")
@@ -185,150 +333,4 @@ Lab.main(spec) { run in
   ])
   s["observed_order_euler"] = JSONValue(order[.euler]!)
   s["observed_order_midpoint"] = JSONValue(order[.midpoint]!)
-}
-
-// MARK: - Training (--train)
-
-func trainNetwork(_ run: LabRun) throws -> MLP {
-  let steps = run.int("train-steps")
-  var initRNG = run.rng("init")
-  var dataRNG = run.rng("train-data")
-  var model = MLP(sizes: MLP.tutorialSizes, using: &initRNG)
-  var optimizer = Adam()
-  let bar = run.progress(steps, "training")
-  var last: Float = .nan
-  do {
-    _ = try train(
-      model: &model, optimizer: &optimizer, steps: steps,
-      nextBatch: { _ in
-        // A fresh batch every step: new noise, data and times.
-        let x0 = noise(256, using: &dataRNG)
-        let x1 = twoClusters(256, using: &dataRNG)
-        let t = times(256, using: &dataRNG)
-        return trainingBatch(x0: x0, x1: x1, t: t)
-      },
-      onStep: { step, loss in
-        last = loss
-        if step % 50 == 0 { bar.update(step, String(format: "loss %.3f", loss)) }
-      })
-  } catch let e as NonFiniteLoss {
-    throw LabError.failure("\(e)")
-  }
-  bar.finish(String(format: "loss %.3f", last))
-  let path = run.path("lab5-trained-params.bin").path
-  do {
-    try ParameterFile.write(sizes: model.sizes, parameters: model.parameters, to: path)
-  } catch {
-    throw LabError.failure("\(error)")
-  }
-  run.say("  wrote \(run.displayPath(path)) (reuse it with --params)")
-  return model
-}
-
-extension LabRun {
-  func displayPath(_ path: String) -> String {
-    let cwd = FileManager.default.currentDirectoryPath + "/"
-    return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
-  }
-}
-
-// MARK: - Figures
-
-func nearestCentre(_ x: Float, _ y: Float) -> Int {
-  let d0 = (x - 1) * (x - 1) + (y - 1) * (y - 1)
-  let d1 = (x + 1) * (x + 1) + (y + 1) * (y + 1)
-  return d0 <= d1 ? 0 : 1
-}
-
-func doubles(_ m: Matrix, row: Int) -> [Double] { m.row(row).map(Double.init) }
-
-func markCentres(_ p: inout Plot, label: String? = "true centres") {
-  p.scatter([1, -1], [1, -1], color: .red, radius: 7, marker: .plus, label: label)
-}
-
-func samplesFigure(samples: Matrix, target: Matrix, method: ODEMethod, steps: Int, report: ClusterReport) -> Figure {
-  var p = Plot(
-    title: "Samples at t = 1 (\(method.rawValue), \(steps) steps)", xLabel: "x₁", yLabel: "x₂",
-    xRange: -3...3, yRange: -3...3, equalAspect: true)
-  p.scatter(doubles(target, row: 0), doubles(target, row: 1), color: .lightGray, radius: 3, label: "target data")
-  p.scatter(doubles(samples, row: 0), doubles(samples, row: 1), color: RGBA.blue.withAlpha(0.7), radius: 2.5, label: "generated")
-  markCentres(&p)
-  let shares = report.clusters.map { String(format: "%.0f%%", 100 * $0.share) }
-  p.text("\(shares[0]) near (1, 1)", x: 1.2, y: 0.55, color: .darkGray)
-  p.text("\(shares[1]) near (−1, −1)", x: -0.8, y: -1.45, color: .darkGray)
-  return Figure([p], panelWidth: 560, panelHeight: 540)
-}
-
-func trajectoryPanel(_ traj: [Matrix], title: String, count: Int) -> Plot {
-  var p = Plot(title: title, xLabel: "x₁", yLabel: "x₂", xRange: -3...3, yRange: -3...3, equalAspect: true)
-  let first = traj.first!, last = traj.last!
-  let shown = min(count, first.cols)
-  for j in 0..<shown {
-    let xs = traj.map { Double($0[0, j]) }, ys = traj.map { Double($0[1, j]) }
-    let k = nearestCentre(last[0, j], last[1, j])
-    p.line(xs, ys, color: clusterColours[k].withAlpha(0.45), width: 1.2)
-  }
-  let cols = 0..<shown
-  p.scatter(cols.map { Double(first[0, $0]) }, cols.map { Double(first[1, $0]) }, color: .gray, radius: 2, label: "start (noise, t = 0)")
-  for k in 0..<2 {
-    let js = cols.filter { nearestCentre(last[0, $0], last[1, $0]) == k }
-    let name = k == 0 ? "end near (1, 1)" : "end near (−1, −1)"
-    p.scatter(js.map { Double(last[0, $0]) }, js.map { Double(last[1, $0]) }, color: clusterColours[k], radius: 2.5, label: name)
-  }
-  markCentres(&p, label: nil)
-  return p
-}
-
-func trajectoriesFigure(network: [Matrix], exact: [Matrix], method: ODEMethod, steps: Int) -> Figure {
-  Figure(
-    [
-      trajectoryPanel(network, title: "Learned field (the network)", count: 96),
-      trajectoryPanel(exact, title: "Exact field (lab 3)", count: 96),
-    ],
-    panelWidth: 520, panelHeight: 500,
-    title: "Trajectories from noise to data: \(method.rawValue), \(steps) steps, same starting points")
-}
-
-func snapshotsFigure(_ traj: [Matrix], steps: Int) -> Figure {
-  // Up to five times on the solver's grid, from t = 0 to t = 1.
-  let wanted = [0.0, 0.25, 0.5, 0.75, 1.0]
-  var indices: [Int] = []
-  for t in wanted {
-    let k = Int((t * Double(steps)).rounded())
-    if indices.last != k { indices.append(k) }
-  }
-  let final = traj.last!
-  let plots = indices.map { k -> Plot in
-    let t = Double(k) / Double(steps)
-    var p = Plot(title: String(format: "t = %.3g", t), xLabel: "x₁", yLabel: "x₂", xRange: -3...3, yRange: -3...3, equalAspect: true)
-    let x = traj[k]
-    for c in 0..<2 {
-      let js = (0..<x.cols).filter { nearestCentre(final[0, $0], final[1, $0]) == c }
-      p.scatter(js.map { Double(x[0, $0]) }, js.map { Double(x[1, $0]) }, color: clusterColours[c].withAlpha(0.75), radius: 2,
-                label: k == 0 ? (c == 0 ? "ends near (1, 1)" : "ends near (−1, −1)") : nil)
-    }
-    markCentres(&p, label: k == 0 ? "true centres" : nil)
-    return p
-  }
-  return Figure(
-    plots, columns: plots.count, panelWidth: 340, panelHeight: 340,
-    title: "The samples on their way: noise at t = 0, data at t = 1 (colour = where each point ends)")
-}
-
-func orderFigure(stepCounts: [Int], errors: [ODEMethod: [Double]], order: [ODEMethod: Double], referenceSteps: Int) -> Figure {
-  var p = Plot(
-    title: "Error vs steps on the exact field", xLabel: "steps over [0, 1]",
-    yLabel: "RMS error at t = 1", xScale: .log10, yScale: .log10)
-  let xs = stepCounts.map(Double.init)
-  let e = errors[.euler]!, m = errors[.midpoint]!
-  // Reference slopes, parallel to each method's line and just below it.
-  let slope1 = xs.map { 0.5 * e.last! * pow(xs.last! / $0, 1) }
-  let slope2 = xs.map { 0.5 * m.last! * pow(xs.last! / $0, 2) }
-  p.line(xs, slope1, color: .gray, width: 1.2, dashed: true, label: "slope −1 (first order)")
-  p.line(xs, slope2, color: .darkGray, width: 1.2, dashed: true, label: "slope −2 (second order)")
-  p.line(xs, e, color: .blue, width: 2, label: String(format: "Euler (observed order %.2f)", order[.euler]!))
-  p.scatter(xs, e, color: .blue, radius: 3.5)
-  p.line(xs, m, color: .orange, width: 2, label: String(format: "midpoint (observed order %.2f)", order[.midpoint]!))
-  p.scatter(xs, m, color: .orange, radius: 3.5, marker: .square)
-  return Figure([p], panelWidth: 620, panelHeight: 500)
 }
