@@ -93,7 +93,7 @@ struct RuntimeTests {
 
     func rejected(_ bytes: [UInt8], _ message: String, expected: [Int]? = nil) {
       let p = dir.appendingPathComponent("bad.bin").path
-      FileManager.default.createFile(atPath: p, contents: Data(bytes))
+      _ = FileManager.default.createFile(atPath: p, contents: Data(bytes))
       #expect(throws: ParameterFile.Problem.self, "\(message)") {
         try ParameterFile.read(from: p, expectedSizes: expected)
       }

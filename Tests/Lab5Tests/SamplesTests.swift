@@ -18,7 +18,7 @@ import Lab5
 //   with probability > 0.99999 (4.5σ); a 60/40 sampler does not.
 // - Means: each cluster's mean of ~256 points has standard error
 //   0.05/√256 ≈ 0.003; 0.1 (twice the cluster's std) is a visible miss.
-// - Energy distance (see Sources/FlowCore/Lab5Support.swift): independent
+// - Energy distance (see Sources/FlowCore/Statistics/SampleStatistics.swift): independent
 //   draws of 512 points from the target itself (`mixtureDraws`) measure
 //   0.0003–0.011 against 512 target points (median 0.0017, 50 repetitions);
 //   putting every sample into one cluster gives ≈ 1.37, a 60/40 split alone

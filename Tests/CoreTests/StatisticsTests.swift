@@ -2,12 +2,12 @@ import Foundation
 import Testing
 import FlowGrading
 
-// The statistics lab 5 reports (Sources/FlowCore/Lab5Support.swift), checked
+// The statistics lab 5 reports (Sources/FlowCore/Statistics/SampleStatistics.swift), checked
 // against small cases worked by hand. They are not learner code: no sandbox,
 // and they pass on both tracks.
 
-@Suite("Lab5 · Statistics (core helpers)")
-struct Lab5SupportTests {
+@Suite("Core · Sample statistics")
+struct StatisticsTests {
   @Test("energyDistance: hand-worked cases; 0 for identical sets; symmetric")
   func energy() {
     // One point each, 5 apart: 2·5 − 0 − 0 = 10.
