@@ -17,9 +17,14 @@ switch trackVariable {
 case "", "labs": labRoot = "Labs"
 case "solutions": labRoot = "Solutions"
 default:
-  fatalError(
-    "FLOWLAB_TRACK is '\(trackVariable)'; it must be 'labs' (the default: your code in Labs/) or 'solutions' (the reference code in Solutions/)."
-  )
+  FileHandle.standardError.write(
+    Data(
+      """
+      error: FLOWLAB_TRACK is '\(trackVariable)'; it must be 'labs' (the default: your code in Labs/) \
+      or 'solutions' (the reference code in Solutions/).
+
+      """.utf8))
+  exit(2)
 }
 
 /// The core's heavy loops run optimized in every configuration, so that a
