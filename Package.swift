@@ -52,7 +52,12 @@ var targets: [Target] = [
   // Test support: sandboxed grading of learner code.
   .target(
     name: "FlowGrading", dependencies: ["FlowCore"], path: "Tests/FlowGrading", swiftSettings: trackDefines),
-  .testTarget(name: "CoreTests", dependencies: ["FlowCore", "FlowGrading"], path: "Tests/CoreTests"),
+  // The core's tests also run each lab's executable end to end, so they
+  // depend on the runners (declared below) to have them built.
+  .testTarget(
+    name: "CoreTests",
+    dependencies: ["FlowCore", "FlowGrading"] + (1...5).map { .target(name: "RunLab\($0)") },
+    path: "Tests/CoreTests"),
 ]
 
 // MARK: - Labs
