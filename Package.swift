@@ -80,11 +80,19 @@ for n in 1...5 {
   ]
 }
 
+// MARK: - Benchmark
+
+targets.append(
+  .executableTarget(
+    name: "Bench", dependencies: ["FlowCore", "CFlowKernels", "Lab2", "Lab3", "Lab4", "Lab5"], path: "Sources/Bench",
+    swiftSettings: trackDefines))
+
 // MARK: - Products
 
 let package = Package(
   name: "FlowLab",
   products: (1...5).map { .executable(name: "lab\($0)", targets: ["RunLab\($0)"]) }
+    + [.executable(name: "bench", targets: ["Bench"])]
     + [.library(name: "FlowCore", targets: ["FlowCore"])],
   targets: targets
 )
