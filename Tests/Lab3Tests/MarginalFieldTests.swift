@@ -124,7 +124,7 @@ struct Lab3MarginalFieldTests {
     try sandbox.conclude()
   }
 
-  // The reference 1.595 ± 0.002 is from /tmp numpy (float64), recorded here:
+  // The reference 1.595 ± 0.002 is from figures/lab3/loss-floor-check.py (numpy, float64):
   //   Monte Carlo, 4·10⁶ triples (t ~ U(0,1), x0 ~ N(0,I), x1 ~ data):  1.5956 ± 0.0015 and 1.5944 ± 0.0015;
   //   Gauss–Legendre in t (600 nodes) × 10⁵ samples per node:           1.5946 and 1.5960;
   //   this test's design (200 midpoint levels × 2000 pairs) repeated 5×: mean 1.594, spread (std) 0.005.
