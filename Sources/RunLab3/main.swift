@@ -69,7 +69,7 @@ Lab.main(
   for (k, range) in clusters.enumerated() where !range.isEmpty {
     let c = x1.columns(range)
     full.scatter(rowD(c, 0), rowD(c, 1), color: clusterColors[k], radius: 2.5,
-      label: "columns \(range.lowerBound)–\(range.upperBound - 1)")
+      label: "columns \(range.lowerBound) to \(range.upperBound - 1)")
   }
   full.scatter(centres.map(\.0), centres.map(\.1), color: .black, radius: 6, marker: .plus, label: "true centres")
   var zoom = Plot(title: "Zoom on (1, 1): std 0.05", xLabel: "x", yLabel: "y", xRange: 0.8...1.2, yRange: 0.8...1.2,
