@@ -27,16 +27,23 @@ public struct GaussianMixture: Sendable {
 /// u_t(x) = E[x1 − x0 | x_t = x]
 /// ```
 ///
-/// Given component k, x1 ~ N(m_k, s²I) and x_t ~ N(t·m_k, σ_t² I) with
-/// σ_t² = (1 − t)² + t² s². (x1 − x0, x_t) is jointly Gaussian, so
+/// Given component k, x1 = m_k + s·ε1 and x0 = ε0 with ε0, ε1 ~ N(0, I), so
+/// x_t ~ N(t·m_k, σ_t² I) with σ_t² = (1 − t)² + t² s², and per coordinate
+/// Cov(x1 − x0, x_t) = t s² − (1 − t). (x1 − x0, x_t) is jointly Gaussian,
+/// so the regression of one on the other is exact (E[a | b] = E[a] +
+/// Cov(a, b)/Var(b) · (b − E[b])):
 ///
 /// ```
 /// E[x1 − x0 | x_t = x, k] = m_k + (t s² − (1 − t)) / σ_t² · (x − t m_k)
 /// w_k(x) ∝ exp(−‖x − t m_k‖² / 2σ_t²)          (Bayes, equal weights)
 /// u_t(x) = Σ_k w_k(x) · E[x1 − x0 | x_t = x, k]
 /// ```
-/// The weights are computed with log-sum-exp (subtract the largest exponent
-/// before exponentiating), so points far from every component do not give 0/0.
+/// The weights w_k(x) are the responsibilities P(k | x_t = x). They are
+/// computed with log-sum-exp (subtract the largest exponent before
+/// exponentiating), so points far from every component do not give 0/0.
+/// See Lipman et al., "Flow Matching for Generative Modeling", ICLR 2023,
+/// arXiv:2210.02747 (u_t is their marginal field for the conditional OT path
+/// with σ_min = 0).
 ///
 /// At t = 0, x_t = x0 is independent of x1 and u_0(x) = E[x1] − x.
 /// As t → 1 the slope tends to 1 and u_t(x) → x: the data point is x itself
@@ -50,26 +57,5 @@ public struct GaussianMixture: Sendable {
 ///   - x: points, 2×n.
 /// - Returns: u_t at each point, 2×n.
 public func exactField(_ mixture: GaussianMixture, t: Double, x: Matrix) -> Matrix {
-  precondition(x.rows == 2, "exactField: x must be 2×n, got \(x.shapeText)")
-  precondition(t >= 0 && t < 1, "exactField: t must be in [0, 1), got \(t)")
-  let s2 = mixture.std * mixture.std
-  let variance = (1 - t) * (1 - t) + t * t * s2
-  let slope = Float((t * s2 - (1 - t)) / variance)
-  let components = (0..<mixture.means.cols).map { mixture.means.columns($0..<($0 + 1)) }
-
-  // log w_k = −‖x − t·m_k‖² / 2σ_t², one row (1×n) per component.
-  let logWeights = components.map { m in
-    x.addingToEachColumn(-Float(t) * m).squared().sumOverRows() * Float(-1 / (2 * variance))
-  }
-  let largest = logWeights.dropFirst().reduce(logWeights[0]) { $0.zipMap($1) { Swift.max($0, $1) } }
-  let weights = logWeights.map { ($0 - largest).exp() }
-  let total = weights.dropFirst().reduce(weights[0], +)
-
-  // Σ_k w_k · (m_k + slope·(x − t·m_k)), divided by Σ_k w_k.
-  var field = Matrix(rows: 2, cols: x.cols)
-  for (m, w) in zip(components, weights) {
-    let expected = (x.addingToEachColumn(-Float(t) * m) * slope).addingToEachColumn(m)
-    field += expected.multiplyingEachColumn(by: w)
-  }
-  return field.multiplyingEachColumn(by: 1 / total)
+  todo("Lab3 · exactField", hint: "per component m = mixture.means.columns(k..<k + 1): d = x.addingToEachColumn(−t·m), log w = −d.squared().sumOverRows() / 2σ_t² (1×n). Subtract the largest log w over k (zipMap { max($0, $1) }), exponentiate, then Σ_k (d·slope).addingToEachColumn(m).multiplyingEachColumn(by: w_k), divided by Σ_k w_k")
 }

@@ -7,7 +7,9 @@ import FlowCore
 /// columns 0 ..< ⌈n/2⌉ :   (1, 1)  + 0.05·ε     ε ~ N(0, I)
 /// columns ⌈n/2⌉ ..< n :  (−1, −1) + 0.05·ε
 /// ```
-/// For odd n the first cluster gets the extra point.
+/// For odd n the first cluster gets the extra point: it has ⌈n/2⌉ = (n + 1) / 2
+/// points, the second ⌊n/2⌋. The noise ε is drawn as one 2×n matrix, column by
+/// column.
 /// - Parameters:
 ///   - n: number of points (columns), n ≥ 1.
 ///   - std: the clusters' standard deviation per coordinate (0.05 in the tutorial).
@@ -15,14 +17,12 @@ import FlowCore
 /// - Returns: a 2×n matrix.
 public func twoClusters(_ n: Int, std: Float = 0.05, using rng: inout some RandomNumberGenerator) -> Matrix {
   precondition(n >= 1, "twoClusters: n must be at least 1, got \(n)")
-  let first = (n + 1) / 2
-  var x = Matrix.normal(2, n, std: std, using: &rng)
-  for j in 0..<n {
-    let centre: Float = j < first ? 1 : -1
-    x[0, j] += centre
-    x[1, j] += centre
-  }
-  return x
+  let first = (n + 1) / 2  // ⌈n/2⌉
+  let centres = Matrix.hcat([
+    Matrix(rows: 2, cols: first, repeating: 1),
+    Matrix(rows: 2, cols: n - first, repeating: -1),
+  ])
+  return centres + Matrix.normal(2, n, std: std, using: &rng)
 }
 
 /// Noise: n points from the standard normal N(0, I) in the plane (2×n).

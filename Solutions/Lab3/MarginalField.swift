@@ -27,16 +27,23 @@ public struct GaussianMixture: Sendable {
 /// u_t(x) = E[x1 − x0 | x_t = x]
 /// ```
 ///
-/// Given component k, x1 ~ N(m_k, s²I) and x_t ~ N(t·m_k, σ_t² I) with
-/// σ_t² = (1 − t)² + t² s². (x1 − x0, x_t) is jointly Gaussian, so
+/// Given component k, x1 = m_k + s·ε1 and x0 = ε0 with ε0, ε1 ~ N(0, I), so
+/// x_t ~ N(t·m_k, σ_t² I) with σ_t² = (1 − t)² + t² s², and per coordinate
+/// Cov(x1 − x0, x_t) = t s² − (1 − t). (x1 − x0, x_t) is jointly Gaussian,
+/// so the regression of one on the other is exact (E[a | b] = E[a] +
+/// Cov(a, b)/Var(b) · (b − E[b])):
 ///
 /// ```
 /// E[x1 − x0 | x_t = x, k] = m_k + (t s² − (1 − t)) / σ_t² · (x − t m_k)
 /// w_k(x) ∝ exp(−‖x − t m_k‖² / 2σ_t²)          (Bayes, equal weights)
 /// u_t(x) = Σ_k w_k(x) · E[x1 − x0 | x_t = x, k]
 /// ```
-/// The weights are computed with log-sum-exp (subtract the largest exponent
-/// before exponentiating), so points far from every component do not give 0/0.
+/// The weights w_k(x) are the responsibilities P(k | x_t = x). They are
+/// computed with log-sum-exp (subtract the largest exponent before
+/// exponentiating), so points far from every component do not give 0/0.
+/// See Lipman et al., "Flow Matching for Generative Modeling", ICLR 2023,
+/// arXiv:2210.02747 (u_t is their marginal field for the conditional OT path
+/// with σ_min = 0).
 ///
 /// At t = 0, x_t = x0 is independent of x1 and u_0(x) = E[x1] − x.
 /// As t → 1 the slope tends to 1 and u_t(x) → x: the data point is x itself
