@@ -1,0 +1,28 @@
+import Foundation
+import Lab1
+
+// Measuring tools for the Lab 1 tests. None of them calls the learner's
+// `backward()` or `topologicalOrder()`: they read only the graph the
+// operations build (`inputs` and their local derivatives).
+
+/// ∂output/∂input read off the graph: the sum over every path from `output`
+/// down to `input` of the product of the local derivatives on its edges.
+///
+/// This lets the operation tests grade each operation on its own, before
+/// `backward()` exists, and whichever way the operation is built (a − b may
+/// be written as a + (−b)). Memoized, so small graphs with reuse are cheap.
+func pathDerivative(of output: Value, wrt input: Value) -> Double {
+  var memo: [ObjectIdentifier: Double] = [:]
+  func walk(_ node: Value) -> Double {
+    if node === input { return 1 }
+    if let known = memo[ObjectIdentifier(node)] { return known }
+    var sum = 0.0
+    for edge in node.inputs { sum += edge.localDerivative * walk(edge.value) }
+    memo[ObjectIdentifier(node)] = sum
+    return sum
+  }
+  return walk(output)
+}
+
+/// Formats a number for a test's description.
+func num(_ x: Double) -> String { String(format: "%g", x) }
