@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 
 // The operations of the scalar engine. Each one computes its result and the
