@@ -44,7 +44,7 @@ struct Lab1TopologicalOrderTests {
   @Test("a graph 100 000 nodes deep: topologicalOrder() returns without overflowing the stack")
   func deepOrder() async throws {
     let sandbox = Sandbox()
-    await #expect(processExitsWith: .success) { [sandbox = sandbox as Sandbox] in
+    let result = await #expect(processExitsWith: .success) { [sandbox = sandbox as Sandbox] in
       sandbox.enter()
       let x = Value(1)
       var y = x
@@ -54,6 +54,7 @@ struct Lab1TopologicalOrderTests {
       check(order.first === x, "the deepest leaf x comes first")
       check(order.last === y, "the output comes last")
     }
+    explainDeepGraphCrash(result, sandbox: sandbox, in: "topologicalOrder()")
     try sandbox.conclude()
   }
 }
@@ -141,7 +142,7 @@ struct Lab1BackwardTests {
   @Test("a graph 100 000 nodes deep: y = x·1.00001·…·1.00001 gives dy/dx = 1.00001¹⁰⁰⁰⁰⁰")
   func deepBackward() async throws {
     let sandbox = Sandbox()
-    await #expect(processExitsWith: .success) { [sandbox = sandbox as Sandbox] in
+    let result = await #expect(processExitsWith: .success) { [sandbox = sandbox as Sandbox] in
       sandbox.enter()
       let x = Value(1)
       var y = x
@@ -152,6 +153,7 @@ struct Lab1BackwardTests {
       check(x.grad, expected, "dy/dx through 100 000 products", rel: 1e-9,
             hint: "build the order with an explicit stack (no recursion) and multiply each local derivative by node.grad")
     }
+    explainDeepGraphCrash(result, sandbox: sandbox, in: "backward()")
     try sandbox.conclude()
   }
 }

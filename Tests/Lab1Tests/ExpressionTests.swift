@@ -154,10 +154,30 @@ func gradientError(_ got: [Double], _ reference: [Double]) -> Double {
   return diff.isNaN ? .infinity : diff / scale
 }
 
+/// The program as text, one register per step: "r3 = tanh(r1); r4 = r3 × r0; …".
 func describe(_ program: [Step]) -> String {
-  program.enumerated().map { k, s in "r\(k + 3) = \(s.op)(r\(s.a), r\(s.b)\(s.op == .pow || s.op == .addConst || s.op == .constDiv ? ", \(num(s.constant))" : ""))" }
-    .joined(separator: "; ")
+  program.enumerated().map { k, s in
+    let a = "r\(s.a)", b = "r\(s.b)", c = num(s.constant)
+    let rhs: String
+    switch s.op {
+    case .add: rhs = "\(a) + \(b)"
+    case .sub: rhs = "\(a) − \(b)"
+    case .mul: rhs = "\(a) × \(b)"
+    case .div: rhs = "\(a) / (1 + \(b)²)"
+    case .neg: rhs = "−\(a)"
+    case .pow: rhs = "(1 + \(a)²)^\(c)"
+    case .exp: rhs = "exp(tanh \(a))"
+    case .log: rhs = "log(1 + \(a)²)"
+    case .tanh: rhs = "tanh \(a)"
+    case .elu: rhs = "elu \(a)"
+    case .addConst: rhs = "\(a) + \(c)"
+    case .constDiv: rhs = "\(c) / (2 + tanh \(a))"
+    }
+    return "r\(k + 3) = \(rhs)"
+  }.joined(separator: "; ")
 }
+
+func vector(_ v: [Double]) -> String { "(" + v.map(show).joined(separator: ", ") + ")" }
 
 @Suite("Lab1 · Against oracles")
 struct Lab1OracleTests {
@@ -183,8 +203,10 @@ struct Lab1OracleTests {
         if gradientError(got, reference) > 1e-10, failures < 2 {
           failures += 1
           check(false, """
-            gradient of the random expression \(describe(program)) at (r0, r1, r2) = \(x.map(num)) \
-            equals _Differentiation's \(reference.map(show)) (got \(got.map(show)))
+            the gradient of a random expression equals _Differentiation's
+              expression: \(describe(program)); output r\(Lab1OracleTests.steps + 2)
+              at (r0, r1, r2) = \(vector(x))
+              expected \(vector(reference)), got \(vector(got))
             """, hint: "the operation tests show which rule is off; if they pass, look at backward()'s accumulation and chain factor")
         }
       }
@@ -214,8 +236,10 @@ struct Lab1OracleTests {
         if gradientError(got, reference) > 1e-5, failures < 2 {
           failures += 1
           check(false, """
-            gradient of the random expression \(describe(program)) at (r0, r1, r2) = \(x.map(num)) \
-            matches central differences \(reference.map(show)) (got \(got.map(show)))
+            the gradient of a random expression matches central differences
+              expression: \(describe(program)); output r\(Lab1OracleTests.steps + 2)
+              at (r0, r1, r2) = \(vector(x))
+              expected \(vector(reference)), got \(vector(got))
             """, hint: "the operation tests show which rule is off; if they pass, look at backward()'s accumulation and chain factor")
         }
       }
