@@ -1,3 +1,5 @@
+import FlowCore
+
 // Reverse mode: visit the graph from the output back to the leaves, each
 // node after every node that uses it, and apply the chain rule once per edge.
 
@@ -13,23 +15,12 @@ extension Value {
   /// nodes deep does not overflow the call stack. Each node appears once, even
   /// when it is used several times.
   public func topologicalOrder() -> [Value] {
-    var order: [Value] = []
-    var visited = Set<ObjectIdentifier>()
-    // (node, index of the next input to visit)
-    var stack: [(Value, Int)] = [(self, 0)]
-    visited.insert(ObjectIdentifier(self))
-    while let (node, next) = stack.popLast() {
-      if next < node.inputs.count {
-        stack.append((node, next + 1))
-        let child = node.inputs[next].value
-        if visited.insert(ObjectIdentifier(child)).inserted {
-          stack.append((child, 0))
-        }
-      } else {
-        order.append(node)  // all inputs are already in `order`
-      }
-    }
-    return order
+    todo(
+      "Lab1 · topologicalOrder",
+      hint: """
+        depth-first search with a stack of (node, index of the next input to visit) and a \
+        Set<ObjectIdentifier> of visited nodes: when a node has no input left to visit, append it to the order
+        """)
   }
 
   /// Fills `grad` of every node in this value's graph with ∂self/∂node.
@@ -46,18 +37,16 @@ extension Value {
   /// in the graph to zero, so calling `backward()` twice gives the same
   /// gradients as calling it once (unlike PyTorch, nothing carries over).
   public func backward() {
-    let order = topologicalOrder()
-    for node in order { node.grad = 0 }
-    grad = 1
-    for node in order.reversed() {
-      for (input, local) in node.inputs {
-        input.grad += local * node.grad
-      }
-    }
+    todo(
+      "Lab1 · backward",
+      hint: """
+        let order = topologicalOrder(); zero every node's grad; set self.grad = 1; then walk \
+        order.reversed() and add local · node.grad into each input's grad (+=, not =)
+        """)
   }
 
   /// Sets `grad` to 0 on every node of this value's graph.
   public func zeroGrad() {
-    for node in topologicalOrder() { node.grad = 0 }
+    todo("Lab1 · zeroGrad", hint: "for node in topologicalOrder() { node.grad = 0 }")
   }
 }

@@ -23,7 +23,7 @@ public final class Value {
   /// ∂(output)/∂(this node), after `backward()` on the output.
   public var grad: Double = 0
   /// The nodes this one was computed from, each with ∂self/∂input.
-  public let inputs: [(value: Value, localDerivative: Double)]
+  public private(set) var inputs: [(value: Value, localDerivative: Double)]
   /// The operation that made this node ("+", "×", "exp", … or "" for a leaf).
   public let op: String
 
@@ -44,6 +44,21 @@ public final class Value {
     self.data = data
     self.inputs = inputs
     self.op = op
+  }
+
+  // Given code, not an exercise. Releasing a node releases its inputs, which
+  // release theirs, and so on: for a graph 100 000 nodes deep that chain of
+  // releases would overflow the call stack when the output goes away. So a
+  // node takes apart, one at a time, the inputs that only it still holds.
+  deinit {
+    var pending = inputs.map(\.value)
+    inputs = []
+    while var node = pending.popLast() {
+      if isKnownUniquelyReferenced(&node) {
+        pending.append(contentsOf: node.inputs.map(\.value))
+        node.inputs = []
+      }
+    }
   }
 }
 

@@ -1,3 +1,5 @@
+import FlowCore
+
 // Reverse mode: visit the graph from the output back to the leaves, each
 // node after every node that uses it, and apply the chain rule once per edge.
 

@@ -1,7 +1,15 @@
+import FlowCore
 import Foundation
 
 // The operations of the scalar engine. Each one computes its result and the
 // local derivative with respect to each input; `backward()` does the rest.
+//
+// Every operation has the same shape: build the result with
+//
+//     Value(result, inputs: [(input₁, ∂result/∂input₁), (input₂, ∂result/∂input₂)], op: "name")
+//
+// where each ∂result/∂input is a plain number, computed now from the inputs'
+// `data`. Nothing else: no gradients are touched here.
 
 extension Value {
   /// Sum of two values.
@@ -9,6 +17,9 @@ extension Value {
   /// ```
   /// c = a + b      ∂c/∂a = 1      ∂c/∂b = 1
   /// ```
+  /// - Parameters:
+  ///   - a: the left term.
+  ///   - b: the right term (may be the same node as `a`: `a + a` has two edges to `a`).
   public static func + (a: Value, b: Value) -> Value {
     Value(a.data + b.data, inputs: [(a, 1), (b, 1)], op: "+")
   }
@@ -18,6 +29,10 @@ extension Value {
   /// ```
   /// c = a · b      ∂c/∂a = b      ∂c/∂b = a
   /// ```
+  /// Each local derivative is the *other* factor's value.
+  /// - Parameters:
+  ///   - a: the left factor.
+  ///   - b: the right factor.
   public static func * (a: Value, b: Value) -> Value {
     Value(a.data * b.data, inputs: [(a, b.data), (b, a.data)], op: "×")
   }
@@ -27,6 +42,7 @@ extension Value {
   /// ```
   /// c = −a         ∂c/∂a = −1
   /// ```
+  /// - Parameter a: the value to negate.
   public static prefix func - (a: Value) -> Value {
     Value(-a.data, inputs: [(a, -1)], op: "neg")
   }
@@ -36,6 +52,9 @@ extension Value {
   /// ```
   /// c = a − b      ∂c/∂a = 1      ∂c/∂b = −1
   /// ```
+  /// - Parameters:
+  ///   - a: the value subtracted from.
+  ///   - b: the value subtracted.
   public static func - (a: Value, b: Value) -> Value {
     Value(a.data - b.data, inputs: [(a, 1), (b, -1)], op: "−")
   }
@@ -45,6 +64,10 @@ extension Value {
   /// ```
   /// c = a / b      ∂c/∂a = 1/b    ∂c/∂b = −a/b²
   /// ```
+  /// Undefined for b = 0 (the result and derivatives are then ±∞ or NaN, as for Double).
+  /// - Parameters:
+  ///   - a: the numerator.
+  ///   - b: the denominator.
   public static func / (a: Value, b: Value) -> Value {
     Value(a.data / b.data, inputs: [(a, 1 / b.data), (b, -a.data / (b.data * b.data))], op: "÷")
   }
@@ -54,6 +77,9 @@ extension Value {
   /// ```
   /// c = aᵖ         ∂c/∂a = p · aᵖ⁻¹
   /// ```
+  /// `p` is a plain number, not a node: it gets no gradient. For a non-integer
+  /// `p` the base must be positive (as for `Foundation.pow`).
+  /// - Parameter p: the exponent.
   public func pow(_ p: Double) -> Value {
     Value(Foundation.pow(data, p), inputs: [(self, p * Foundation.pow(data, p - 1))], op: "^\(p)")
   }
@@ -63,6 +89,7 @@ extension Value {
   /// ```
   /// c = eᵃ         ∂c/∂a = eᵃ
   /// ```
+  /// The derivative is the result itself: compute `Foundation.exp(data)` once, use it twice.
   public func exp() -> Value {
     let e = Foundation.exp(data)
     return Value(e, inputs: [(self, e)], op: "exp")
@@ -82,6 +109,7 @@ extension Value {
   /// ```
   /// c = tanh a     ∂c/∂a = 1 − tanh² a
   /// ```
+  /// Like `exp`, the derivative is written with the result: t = tanh a, ∂c/∂a = 1 − t².
   public func tanh() -> Value {
     let t = Foundation.tanh(data)
     return Value(t, inputs: [(self, 1 - t * t)], op: "tanh")
@@ -93,6 +121,9 @@ extension Value {
   /// elu(a) = a         for a > 0      ∂/∂a = 1
   ///          eᵃ − 1    for a ≤ 0      ∂/∂a = eᵃ
   /// ```
+  /// Both pieces meet at a = 0 with value 0 and slope 1, so elu is smooth
+  /// enough there: its derivative is continuous. For a ≤ 0, compute eᵃ − 1 with
+  /// `Foundation.expm1(data)`: it keeps full precision for small |a|.
   public func elu() -> Value {
     if data > 0 { return Value(data, inputs: [(self, 1)], op: "elu") }
     return Value(Foundation.expm1(data), inputs: [(self, Foundation.exp(data))], op: "elu")
