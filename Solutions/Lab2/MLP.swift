@@ -15,10 +15,21 @@ public struct MLP: Sendable {
 
   /// A freshly initialised MLP with layer sizes `sizes` (input first).
   ///
-  /// Weights and biases are drawn uniformly from ±1/√fan_in, PyTorch's
+  /// Weights **and** biases are drawn uniformly from ±1/√fan_in, PyTorch's
   /// default for `nn.Linear` (He et al. 2015's "kaiming uniform" with a = √5):
-  /// it keeps the pre-activations of order 1 at every depth, so elu works in
-  /// its curved region at the start of training.
+  ///
+  /// ```
+  /// layer k: fan_in = sizes[k], fan_out = sizes[k+1], a = 1/√fan_in
+  /// W ~ U(−a, a)   fan_out×fan_in       Var W = a²/3 = 1/(3·fan_in)
+  /// b ~ U(−a, a)   fan_out×1
+  /// elu after every layer but the last (the output is a velocity: any real number)
+  /// ```
+  /// With Var W = 1/(3·fan_in), each pre-activation z = Σⱼ Wᵢⱼ hⱼ has a
+  /// variance of about a third of the mean hⱼ²: it stays of order 1 however
+  /// wide the layer, so elu works in its curved region at the start of
+  /// training. (Glorot uniform, ±√(6/(fan_in + fan_out)), is the other common
+  /// choice; it balances the forward and backward variances.) Draw W then b
+  /// for each layer in order, from `rng` only, so a seed fixes the network.
   ///
   /// - Parameters:
   ///   - sizes: at least two sizes, each ≥ 1, e.g. `[3, 64, 64, 64, 2]`.
@@ -46,8 +57,10 @@ public struct MLP: Sendable {
   /// Runs every layer, keeping each layer's cache for `backward`.
   ///
   /// ```
-  /// h₀ = x,  hₖ = layerₖ(hₖ₋₁),  output = h_last
+  /// h₀ = x,  hₖ = layerₖ(hₖ₋₁),  output = h_L
   /// ```
+  /// - Parameter x: the batch, sizes[0]×n (one sample per column).
+  /// - Returns: the output (sizes.last×n) and the caches, input side first.
   public func forward(_ x: Matrix) -> (output: Matrix, caches: [Dense.Cache]) {
     var h = x
     var caches: [Dense.Cache] = []
@@ -61,6 +74,15 @@ public struct MLP: Sendable {
 
   /// Backpropagates ∂L/∂output through every layer, last layer first.
   ///
+  /// ```
+  /// g = ∂L/∂output
+  /// for k = L, L−1, …, 1:   (∂L/∂Wₖ, ∂L/∂bₖ, g) = layerₖ.backward(g, cacheₖ)
+  /// ∂L/∂x = g
+  /// ```
+  /// Each layer's ∂L/∂input is the ∂L/∂output of the layer below it.
+  /// - Parameters:
+  ///   - gradOutput: ∂L/∂output, out×n.
+  ///   - caches: what `forward` returned, one per layer, input side first.
   /// - Returns: the parameter gradients in `parameters` order
   ///   (W₁, b₁, W₂, b₂, …), and ∂L/∂x.
   public func backward(_ gradOutput: Matrix, caches: [Dense.Cache]) -> (parameters: [Matrix], input: Matrix) {
@@ -91,7 +113,12 @@ public struct MLP: Sendable {
   }
 }
 
-/// Plain stochastic gradient descent: θ ← θ − η·∇θ for every parameter.
+/// Plain stochastic gradient descent: one step downhill for every parameter.
+///
+/// ```
+/// θ ← θ − η · ∂L/∂θ        for θ = W₁, b₁, W₂, b₂, …
+/// ```
+/// "Stochastic" because ∂L/∂θ comes from a batch, not from all the data.
 ///
 /// - Parameters:
 ///   - parameters: the model's parameters (updated in place).
