@@ -126,7 +126,7 @@ struct Lab2MLPTests {
       else { return }
       for (k, name) in parameterNames(layers: 3).enumerated() {
         check(got.parameters[k], reference.parameters[k], "\(name) (\(net.parameters[k].shapeText))", abs: 1e-4, rel: 1e-3,
-          hint: "go through the layers last to first, feeding each layer's ∂L/∂input to the layer below; store ∂W, ∂b at 2k, 2k + 1")
+          hint: "each gradient has its parameter's shape (∂Wₖ out×in, ∂bₖ out×1); go through the layers last to first, feeding each layer's ∂L/∂input to the layer below; store ∂Wₖ, ∂bₖ at 2k, 2k + 1")
       }
       check(got.input, reference.input, "∂L/∂x (3×7)", abs: 1e-4, rel: 1e-3,
         hint: "the first layer's ∂L/∂input is the network's ∂L/∂x")
