@@ -1,5 +1,5 @@
-import Foundation
 import FlowCore
+import Foundation
 
 /// A multilayer perceptron: Dense layers with elu between them and none after
 /// the last, the tutorial's `Chain(Dense(3, 64, elu), …, Dense(64, 2))`.
@@ -36,8 +36,11 @@ public struct MLP: Sendable {
   ///   - rng: the seeded generator (same seed, same network).
   public init(sizes: [Int] = MLP.tutorialSizes, using rng: inout some RandomNumberGenerator) {
     precondition(sizes.count >= 2 && sizes.allSatisfy { $0 >= 1 }, "MLP: impossible sizes \(sizes)")
-    todo("Lab2 · MLP.init",
-      hint: "for each k: bound = 1/√sizes[k]; W = Matrix.uniform(sizes[k+1], sizes[k], in: −bound, bound, using: &rng), b likewise (sizes[k+1]×1); Dense(weight:bias:usesELU: k < sizes.count − 2); then layers = …")
+    todo(
+      "Lab2 · MLP.init",
+      hint:
+        "for each k: bound = 1/√sizes[k]; W = Matrix.uniform(sizes[k+1], sizes[k], in: −bound, bound, using: &rng), b likewise (sizes[k+1]×1); Dense(weight:bias:usesELU: k < sizes.count − 2); then layers = …"
+    )
   }
 
   /// The layer sizes, input first.
@@ -57,7 +60,11 @@ public struct MLP: Sendable {
   /// - Parameter x: the batch, sizes[0]×n (one sample per column).
   /// - Returns: the output (sizes.last×n) and the caches, input side first.
   public func forward(_ x: Matrix) -> (output: Matrix, caches: [Dense.Cache]) {
-    todo("Lab2 · MLP.forward", hint: "h = x; for each layer: (h, cache) = layer.forward(h), append the cache; return (h, caches)")
+    todo(
+      "Lab2 · MLP.forward",
+      hint:
+        "h = x; for each layer: (h, cache) = layer.forward(h), append the cache; return (h, caches)"
+    )
   }
 
   /// Backpropagates ∂L/∂output through every layer, last layer first.
@@ -73,9 +80,14 @@ public struct MLP: Sendable {
   ///   - caches: what `forward` returned, one per layer, input side first.
   /// - Returns: the parameter gradients in `parameters` order
   ///   (W₁, b₁, W₂, b₂, …), and ∂L/∂x.
-  public func backward(_ gradOutput: Matrix, caches: [Dense.Cache]) -> (parameters: [Matrix], input: Matrix) {
-    todo("Lab2 · MLP.backward",
-      hint: "g = gradOutput; for k from the last layer down to 0: lg = layers[k].backward(g, cache: caches[k]); grads[2k] = lg.weight, grads[2k+1] = lg.bias; g = lg.input")
+  public func backward(_ gradOutput: Matrix, caches: [Dense.Cache]) -> (
+    parameters: [Matrix], input: Matrix
+  ) {
+    todo(
+      "Lab2 · MLP.backward",
+      hint:
+        "g = gradOutput; for k from the last layer down to 0: lg = layers[k].backward(g, cache: caches[k]); grads[2k] = lg.weight, grads[2k+1] = lg.bias; g = lg.input"
+    )
   }
 
   /// The parameters as a flat list, W₁, b₁, W₂, b₂, …, for an optimizer to
@@ -83,9 +95,13 @@ public struct MLP: Sendable {
   public var parameters: [Matrix] {
     get { layers.flatMap { [$0.weight, $0.bias] } }
     set {
-      precondition(newValue.count == 2 * layers.count, "MLP: expected \(2 * layers.count) parameter matrices, got \(newValue.count)")
+      precondition(
+        newValue.count == 2 * layers.count,
+        "MLP: expected \(2 * layers.count) parameter matrices, got \(newValue.count)")
       for k in layers.indices {
-        precondition(newValue[2 * k].shape == layers[k].weight.shape && newValue[2 * k + 1].shape == layers[k].bias.shape,
+        precondition(
+          newValue[2 * k].shape == layers[k].weight.shape
+            && newValue[2 * k + 1].shape == layers[k].bias.shape,
           "MLP: parameter shapes of layer \(k + 1) changed")
         layers[k].weight = newValue[2 * k]
         layers[k].bias = newValue[2 * k + 1]
@@ -106,6 +122,9 @@ public struct MLP: Sendable {
 ///   - gradients: ∂L/∂θ, same order and shapes.
 ///   - learningRate: η.
 public func sgdStep(_ parameters: inout [Matrix], gradients: [Matrix], learningRate: Float) {
-  precondition(parameters.count == gradients.count, "sgdStep: \(parameters.count) parameters but \(gradients.count) gradients")
-  todo("Lab2 · sgdStep", hint: "for each k: parameters[k].add(gradients[k], scaledBy: −learningRate)")
+  precondition(
+    parameters.count == gradients.count,
+    "sgdStep: \(parameters.count) parameters but \(gradients.count) gradients")
+  todo(
+    "Lab2 · sgdStep", hint: "for each k: parameters[k].add(gradients[k], scaledBy: −learningRate)")
 }

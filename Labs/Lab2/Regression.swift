@@ -12,8 +12,10 @@ import FlowCore
 ///   - target: the values to fit, d×n.
 /// - Returns: L and ∂L/∂ŷ.
 public func regressionLoss(prediction: Matrix, target: Matrix) -> (loss: Float, gradient: Matrix) {
-  todo("Lab2 · regressionLoss",
-    hint: "r = prediction − target, n = Float(prediction.cols): (r.squared().sum() / n, r * (2 / n))")
+  todo(
+    "Lab2 · regressionLoss",
+    hint:
+      "r = prediction − target, n = Float(prediction.cols): (r.squared().sum() / n, r * (2 / n))")
 }
 
 /// One step of plain SGD on a regression batch: forward, loss, backward, update.
@@ -31,9 +33,14 @@ public func regressionLoss(prediction: Matrix, target: Matrix) -> (loss: Float, 
 ///   - learningRate: η.
 /// - Returns: the loss L **before** the update.
 @discardableResult
-public func regressionStep(_ model: inout MLP, input: Matrix, target: Matrix, learningRate: Float) -> Float {
-  todo("Lab2 · regressionStep",
-    hint: "model.forward(input) → regressionLoss → model.backward(gradient, caches:).parameters → sgdStep(&model.parameters, …); return the loss")
+public func regressionStep(_ model: inout MLP, input: Matrix, target: Matrix, learningRate: Float)
+  -> Float
+{
+  todo(
+    "Lab2 · regressionStep",
+    hint:
+      "model.forward(input) → regressionLoss → model.backward(gradient, caches:).parameters → sgdStep(&model.parameters, …); return the loss"
+  )
 }
 
 /// The known field the lab's regression learns: a rotation that spirals onto
@@ -49,7 +56,8 @@ public func regressionStep(_ model: inout MLP, input: Matrix, target: Matrix, le
 /// - Returns: 2×n, the field at each point.
 public func spiralField(_ points: Matrix) -> Matrix {
   precondition(points.rows == 2, "spiralField: points must be 2×n, got \(points.shapeText)")
-  let x = points.rows(0..<1), y = points.rows(1..<2)
+  let x = points.rows(0..<1)
+  let y = points.rows(1..<2)
   let radial = (1 - (x.squared() + y.squared())) * 0.5
   return Matrix.vcat([-y + radial * x, x + radial * y])
 }

@@ -1,5 +1,5 @@
-import Foundation
 import FlowCore
+import Foundation
 
 /// A multilayer perceptron: Dense layers with elu between them and none after
 /// the last, the tutorial's `Chain(Dense(3, 64, elu), …, Dense(64, 2))`.
@@ -85,7 +85,9 @@ public struct MLP: Sendable {
   ///   - caches: what `forward` returned, one per layer, input side first.
   /// - Returns: the parameter gradients in `parameters` order
   ///   (W₁, b₁, W₂, b₂, …), and ∂L/∂x.
-  public func backward(_ gradOutput: Matrix, caches: [Dense.Cache]) -> (parameters: [Matrix], input: Matrix) {
+  public func backward(_ gradOutput: Matrix, caches: [Dense.Cache]) -> (
+    parameters: [Matrix], input: Matrix
+  ) {
     var g = gradOutput
     var grads = [Matrix](repeating: Matrix(rows: 0, cols: 0), count: 2 * layers.count)
     for k in stride(from: layers.count - 1, through: 0, by: -1) {
@@ -102,9 +104,13 @@ public struct MLP: Sendable {
   public var parameters: [Matrix] {
     get { layers.flatMap { [$0.weight, $0.bias] } }
     set {
-      precondition(newValue.count == 2 * layers.count, "MLP: expected \(2 * layers.count) parameter matrices, got \(newValue.count)")
+      precondition(
+        newValue.count == 2 * layers.count,
+        "MLP: expected \(2 * layers.count) parameter matrices, got \(newValue.count)")
       for k in layers.indices {
-        precondition(newValue[2 * k].shape == layers[k].weight.shape && newValue[2 * k + 1].shape == layers[k].bias.shape,
+        precondition(
+          newValue[2 * k].shape == layers[k].weight.shape
+            && newValue[2 * k + 1].shape == layers[k].bias.shape,
           "MLP: parameter shapes of layer \(k + 1) changed")
         layers[k].weight = newValue[2 * k]
         layers[k].bias = newValue[2 * k + 1]
@@ -125,7 +131,9 @@ public struct MLP: Sendable {
 ///   - gradients: ∂L/∂θ, same order and shapes.
 ///   - learningRate: η.
 public func sgdStep(_ parameters: inout [Matrix], gradients: [Matrix], learningRate: Float) {
-  precondition(parameters.count == gradients.count, "sgdStep: \(parameters.count) parameters but \(gradients.count) gradients")
+  precondition(
+    parameters.count == gradients.count,
+    "sgdStep: \(parameters.count) parameters but \(gradients.count) gradients")
   for k in parameters.indices {
     parameters[k].add(gradients[k], scaledBy: -learningRate)
   }

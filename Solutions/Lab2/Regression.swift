@@ -32,7 +32,9 @@ public func regressionLoss(prediction: Matrix, target: Matrix) -> (loss: Float, 
 ///   - learningRate: η.
 /// - Returns: the loss L **before** the update.
 @discardableResult
-public func regressionStep(_ model: inout MLP, input: Matrix, target: Matrix, learningRate: Float) -> Float {
+public func regressionStep(_ model: inout MLP, input: Matrix, target: Matrix, learningRate: Float)
+  -> Float
+{
   let (prediction, caches) = model.forward(input)
   let (loss, gradOutput) = regressionLoss(prediction: prediction, target: target)
   let gradients = model.backward(gradOutput, caches: caches).parameters
@@ -53,7 +55,8 @@ public func regressionStep(_ model: inout MLP, input: Matrix, target: Matrix, le
 /// - Returns: 2×n, the field at each point.
 public func spiralField(_ points: Matrix) -> Matrix {
   precondition(points.rows == 2, "spiralField: points must be 2×n, got \(points.shapeText)")
-  let x = points.rows(0..<1), y = points.rows(1..<2)
+  let x = points.rows(0..<1)
+  let y = points.rows(1..<2)
   let radial = (1 - (x.squared() + y.squared())) * 0.5
   return Matrix.vcat([-y + radial * x, x + radial * y])
 }

@@ -23,8 +23,10 @@ func referenceELU(_ z: Double) -> Double {
 /// The cotangent c makes the objective a scalar whose gradient with respect
 /// to y is exactly c, so ∂objective/∂θ is what a backward pass fed with
 /// ∂L/∂y = c must return.
-@differentiable(reverse, wrt: theta)
-func referenceObjective(_ theta: [Double], sizes: [Int], elu: [Bool], samples n: Int, cotangent c: [Double]) -> Double {
+@differentiable(reverse,wrt: theta)
+func referenceObjective(
+  _ theta: [Double], sizes: [Int], elu: [Bool], samples n: Int, cotangent c: [Double]
+) -> Double {
   var total: Double = 0
   var inputOffset = 0
   for k in 0..<(sizes.count - 1) { inputOffset += sizes[k + 1] * sizes[k] + sizes[k + 1] }
@@ -33,7 +35,8 @@ func referenceObjective(_ theta: [Double], sizes: [Int], elu: [Bool], samples n:
     for i in 0..<sizes[0] { h.append(theta[inputOffset + i + s * sizes[0]]) }
     var offset = 0
     for k in 0..<(sizes.count - 1) {
-      let fanIn = sizes[k], fanOut = sizes[k + 1]
+      let fanIn = sizes[k]
+      let fanOut = sizes[k + 1]
       var next: [Double] = []
       for i in 0..<fanOut {
         var z = theta[offset + fanOut * fanIn + i]  // b_i
@@ -81,17 +84,23 @@ struct NetworkCase {
 
   /// The objective Σ c ⊙ y in Double.
   func referenceValue() -> Double {
-    referenceObjective(theta, sizes: sizes, elu: elu, samples: samples, cotangent: cotangent.storage.map(Double.init))
+    referenceObjective(
+      theta, sizes: sizes, elu: elu, samples: samples, cotangent: cotangent.storage.map(Double.init)
+    )
   }
 
   /// ∂(Σ c ⊙ y)/∂(W₁, b₁, …) and ∂/∂x from `_Differentiation`, shaped like the parameters and the input.
   func referenceGradients() -> (parameters: [Matrix], input: Matrix) {
     let (s, e, n, c) = (sizes, elu, samples, cotangent.storage.map(Double.init))
-    let g = gradient(at: theta) { referenceObjective($0, sizes: s, elu: e, samples: n, cotangent: c) }.base
+    let g = gradient(at: theta) {
+      referenceObjective($0, sizes: s, elu: e, samples: n, cotangent: c)
+    }.base
     var offset = 0
     var shaped: [Matrix] = []
     for m in parameters + [input] {
-      shaped.append(Matrix(rows: m.rows, cols: m.cols, columnMajor: g[offset..<(offset + m.count)].map(Float.init)))
+      shaped.append(
+        Matrix(
+          rows: m.rows, cols: m.cols, columnMajor: g[offset..<(offset + m.count)].map(Float.init)))
       offset += m.count
     }
     return (Array(shaped.dropLast()), shaped.last!)
@@ -102,12 +111,14 @@ struct NetworkCase {
 
 /// ∂f/∂(every entry of every matrix) by central differences, in Float:
 /// (f(θ + h) − f(θ − h)) / 2h for each entry in turn.
-func centralDifferences(of f: ([Matrix]) -> Float, at point: [Matrix], h: Float = 1e-2) -> [Matrix] {
+func centralDifferences(of f: ([Matrix]) -> Float, at point: [Matrix], h: Float = 1e-2) -> [Matrix]
+{
   var grads: [Matrix] = []
   for m in point.indices {
     var g = Matrix(rows: point[m].rows, cols: point[m].cols)
     for k in 0..<point[m].count {
-      var plus = point, minus = point
+      var plus = point
+      var minus = point
       plus[m].storage[k] += h
       minus[m].storage[k] -= h
       g.storage[k] = (f(plus) - f(minus)) / (2 * h)
