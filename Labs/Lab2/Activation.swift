@@ -10,7 +10,11 @@ import FlowCore
 /// ```
 /// - Parameter x: pre-activations, any shape.
 public func elu(_ x: Matrix) -> Matrix {
-  x.clamped(min: 0) + x.clamped(max: 0).expm1()
+  todo(
+    "Lab2 · elu",
+    hint:
+      "elu(x) = max(x, 0) + (e^min(x, 0) − 1): try x.clamped(min: 0) + x.clamped(max: 0).expm1(), no loops"
+  )
 }
 
 /// The derivative of `elu`, entry by entry.
@@ -23,5 +27,7 @@ public func elu(_ x: Matrix) -> Matrix {
 /// At x = 0 both sides give 1, so elu is continuously differentiable.
 /// - Parameter x: the pre-activations that went into `elu`.
 public func eluDerivative(_ x: Matrix) -> Matrix {
-  x.clamped(max: 0).exp()
+  todo(
+    "Lab2 · eluDerivative",
+    hint: "1 for x > 0 and eˣ for x ≤ 0 is e^min(x, 0): x.clamped(max: 0).exp()")
 }

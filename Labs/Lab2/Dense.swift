@@ -1,5 +1,5 @@
-import Foundation
 import FlowCore
+import Foundation
 
 /// A fully connected layer over a batch: y = W·x + b, then an optional elu.
 ///
@@ -18,7 +18,9 @@ public struct Dense: Sendable {
 
   /// A layer with the given parameters.
   public init(weight: Matrix, bias: Matrix, usesELU: Bool) {
-    precondition(bias.rows == weight.rows && bias.cols == 1, "Dense: bias must be \(weight.rows)×1, got \(bias.shapeText)")
+    precondition(
+      bias.rows == weight.rows && bias.cols == 1,
+      "Dense: bias must be \(weight.rows)×1, got \(bias.shapeText)")
     self.weight = weight
     self.bias = bias
     self.usesELU = usesELU
@@ -65,8 +67,11 @@ public struct Dense: Sendable {
   /// - Parameter x: the batch, in×n.
   /// - Returns: y (out×n) and the cache (x, z).
   public func forward(_ x: Matrix) -> (output: Matrix, cache: Cache) {
-    let z = weight.dot(x).addingToEachColumn(bias)
-    return (usesELU ? elu(z) : z, Cache(input: x, preActivation: z))
+    todo(
+      "Lab2 · Dense.forward",
+      hint:
+        "z = weight.dot(x).addingToEachColumn(bias); return (usesELU ? elu(z) : z, Cache(input: x, preActivation: z))"
+    )
   }
 
   /// Backpropagates ∂L/∂y through the layer.
@@ -81,10 +86,10 @@ public struct Dense: Sendable {
   ///   - gradOutput: ∂L/∂y, out×n.
   ///   - cache: what `forward` returned for this batch.
   public func backward(_ gradOutput: Matrix, cache: Cache) -> Gradients {
-    let delta = usesELU ? gradOutput * eluDerivative(cache.preActivation) : gradOutput
-    return Gradients(
-      input: weight.transposedDot(delta),
-      weight: delta.dotTransposed(cache.input),
-      bias: delta.sumOverColumns())
+    todo(
+      "Lab2 · Dense.backward",
+      hint:
+        "δ = usesELU ? gradOutput * eluDerivative(cache.preActivation) : gradOutput; then weight.transposedDot(δ), δ.dotTransposed(cache.input), δ.sumOverColumns() — check each shape against the table"
+    )
   }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import FlowCore
+import Foundation
 
 /// A fully connected layer over a batch: y = W·x + b, then an optional elu.
 ///
@@ -18,7 +18,9 @@ public struct Dense: Sendable {
 
   /// A layer with the given parameters.
   public init(weight: Matrix, bias: Matrix, usesELU: Bool) {
-    precondition(bias.rows == weight.rows && bias.cols == 1, "Dense: bias must be \(weight.rows)×1, got \(bias.shapeText)")
+    precondition(
+      bias.rows == weight.rows && bias.cols == 1,
+      "Dense: bias must be \(weight.rows)×1, got \(bias.shapeText)")
     self.weight = weight
     self.bias = bias
     self.usesELU = usesELU

@@ -1,5 +1,5 @@
-import Foundation
 import FlowCore
+import Foundation
 
 /// A multilayer perceptron: Dense layers with elu between them and none after
 /// the last, the tutorial's `Chain(Dense(3, 64, elu), …, Dense(64, 2))`.
@@ -15,10 +15,21 @@ public struct MLP: Sendable {
 
   /// A freshly initialised MLP with layer sizes `sizes` (input first).
   ///
-  /// Weights and biases are drawn uniformly from ±1/√fan_in, PyTorch's
+  /// Weights **and** biases are drawn uniformly from ±1/√fan_in, PyTorch's
   /// default for `nn.Linear` (He et al. 2015's "kaiming uniform" with a = √5):
-  /// it keeps the pre-activations of order 1 at every depth, so elu works in
-  /// its curved region at the start of training.
+  ///
+  /// ```
+  /// layer k: fan_in = sizes[k], fan_out = sizes[k+1], a = 1/√fan_in
+  /// W ~ U(−a, a)   fan_out×fan_in       Var W = a²/3 = 1/(3·fan_in)
+  /// b ~ U(−a, a)   fan_out×1
+  /// elu after every layer but the last (the output is a velocity: any real number)
+  /// ```
+  /// With Var W = 1/(3·fan_in), each pre-activation z = Σⱼ Wᵢⱼ hⱼ has a
+  /// variance of about a third of the mean hⱼ²: it stays of order 1 however
+  /// wide the layer, so elu works in its curved region at the start of
+  /// training. (Glorot uniform, ±√(6/(fan_in + fan_out)), is the other common
+  /// choice; it balances the forward and backward variances.) Draw W then b
+  /// for each layer in order, from `rng` only, so a seed fixes the network.
   ///
   /// - Parameters:
   ///   - sizes: at least two sizes, each ≥ 1, e.g. `[3, 64, 64, 64, 2]`.
@@ -46,8 +57,10 @@ public struct MLP: Sendable {
   /// Runs every layer, keeping each layer's cache for `backward`.
   ///
   /// ```
-  /// h₀ = x,  hₖ = layerₖ(hₖ₋₁),  output = h_last
+  /// h₀ = x,  hₖ = layerₖ(hₖ₋₁),  output = h_L
   /// ```
+  /// - Parameter x: the batch, sizes[0]×n (one sample per column).
+  /// - Returns: the output (sizes.last×n) and the caches, input side first.
   public func forward(_ x: Matrix) -> (output: Matrix, caches: [Dense.Cache]) {
     var h = x
     var caches: [Dense.Cache] = []
@@ -61,9 +74,20 @@ public struct MLP: Sendable {
 
   /// Backpropagates ∂L/∂output through every layer, last layer first.
   ///
+  /// ```
+  /// g = ∂L/∂output
+  /// for k = L, L−1, …, 1:   (∂L/∂Wₖ, ∂L/∂bₖ, g) = layerₖ.backward(g, cacheₖ)
+  /// ∂L/∂x = g
+  /// ```
+  /// Each layer's ∂L/∂input is the ∂L/∂output of the layer below it.
+  /// - Parameters:
+  ///   - gradOutput: ∂L/∂output, out×n.
+  ///   - caches: what `forward` returned, one per layer, input side first.
   /// - Returns: the parameter gradients in `parameters` order
   ///   (W₁, b₁, W₂, b₂, …), and ∂L/∂x.
-  public func backward(_ gradOutput: Matrix, caches: [Dense.Cache]) -> (parameters: [Matrix], input: Matrix) {
+  public func backward(_ gradOutput: Matrix, caches: [Dense.Cache]) -> (
+    parameters: [Matrix], input: Matrix
+  ) {
     var g = gradOutput
     var grads = [Matrix](repeating: Matrix(rows: 0, cols: 0), count: 2 * layers.count)
     for k in stride(from: layers.count - 1, through: 0, by: -1) {
@@ -80,9 +104,13 @@ public struct MLP: Sendable {
   public var parameters: [Matrix] {
     get { layers.flatMap { [$0.weight, $0.bias] } }
     set {
-      precondition(newValue.count == 2 * layers.count, "MLP: expected \(2 * layers.count) parameter matrices, got \(newValue.count)")
+      precondition(
+        newValue.count == 2 * layers.count,
+        "MLP: expected \(2 * layers.count) parameter matrices, got \(newValue.count)")
       for k in layers.indices {
-        precondition(newValue[2 * k].shape == layers[k].weight.shape && newValue[2 * k + 1].shape == layers[k].bias.shape,
+        precondition(
+          newValue[2 * k].shape == layers[k].weight.shape
+            && newValue[2 * k + 1].shape == layers[k].bias.shape,
           "MLP: parameter shapes of layer \(k + 1) changed")
         layers[k].weight = newValue[2 * k]
         layers[k].bias = newValue[2 * k + 1]
@@ -91,14 +119,21 @@ public struct MLP: Sendable {
   }
 }
 
-/// Plain stochastic gradient descent: θ ← θ − η·∇θ for every parameter.
+/// Plain stochastic gradient descent: one step downhill for every parameter.
+///
+/// ```
+/// θ ← θ − η · ∂L/∂θ        for θ = W₁, b₁, W₂, b₂, …
+/// ```
+/// "Stochastic" because ∂L/∂θ comes from a batch, not from all the data.
 ///
 /// - Parameters:
 ///   - parameters: the model's parameters (updated in place).
 ///   - gradients: ∂L/∂θ, same order and shapes.
 ///   - learningRate: η.
 public func sgdStep(_ parameters: inout [Matrix], gradients: [Matrix], learningRate: Float) {
-  precondition(parameters.count == gradients.count, "sgdStep: \(parameters.count) parameters but \(gradients.count) gradients")
+  precondition(
+    parameters.count == gradients.count,
+    "sgdStep: \(parameters.count) parameters but \(gradients.count) gradients")
   for k in parameters.indices {
     parameters[k].add(gradients[k], scaledBy: -learningRate)
   }
