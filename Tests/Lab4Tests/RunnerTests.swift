@@ -35,9 +35,16 @@ func runLab4(_ arguments: [String]) -> (status: Int32, stderr: String)? {
   let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
   process.waitUntilExit()
   if process.terminationStatus == ExitCode.notAttempted {
-    let exercise = text.split(separator: "\n").first { $0.contains("not attempted yet:") }
-      .map { String($0[$0.range(of: "not attempted yet: ")!.upperBound...]) } ?? "Lab4"
-    FileHandle.standardError.write(Data("\(notAttemptedMarker)\t\(exercise)\tLabs/ (see `swift run lab4`)\n".utf8))
+    // todo() printed "lab4: not attempted yet: <exercise>" and "Open <place> and replace …".
+    let lines = text.split(separator: "\n").map(String.init)
+    let exercise = lines.first { $0.contains("not attempted yet: ") }
+      .map { String($0[$0.range(of: "not attempted yet: ")!.upperBound...]) } ?? "an exercise used by lab4"
+    let place = lines.first { $0.contains("Open ") && $0.contains(" and replace") }
+      .map { line -> String in
+        let start = line.range(of: "Open ")!.upperBound
+        return String(line[start..<line.range(of: " and replace")!.lowerBound])
+      } ?? "Labs/"
+    FileHandle.standardError.write(Data("\(notAttemptedMarker)\t\(exercise)\t\(place)\n".utf8))
     exit(0)
   }
   return (process.terminationStatus, text)
