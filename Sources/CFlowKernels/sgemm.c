@@ -1,64 +1,172 @@
-// A small, portable single-precision GEMM.
+// A small, portable single-precision GEMM for FlowLab's shapes (a few dozen
+// rows, a few hundred columns).
 //
-// The inner loops are written so that the compiler vectorizes them along the
-// contiguous (column) dimension; on x86-64 the kernel is compiled several
-// times (AVX-512, AVX2+FMA, baseline SSE2) and the best one for the running CPU
-// is chosen once, at the first call. Other architectures get the baseline.
+// C (m×n) ← alpha · op(A) · op(B) + beta · C, column-major.
+//
+// Structure (the classic Goto/BLIS decomposition, reduced to one level):
+// - C is computed in tiles of MR = 32 rows × NR = 4 columns. A tile's 32×4
+//   partial sums stay in registers (8 vectors of 16 floats) while the loop
+//   runs over k: each step loads 32 numbers of op(A) (one column slice) and
+//   broadcasts 4 numbers of op(B), then does 8 vector multiply-adds.
+// - op(A) is read in place when it is a plain column-major matrix with full
+//   32-row panels; otherwise (transposed A, or the last, partial panel) the
+//   panel is first copied into a small contiguous buffer ("packing").
+// - op(B) is always read in place: element (p, j) is b[p·sp + j·sj], whatever
+//   the transpose.
+//
+// The vectors are GCC/Clang vector extensions, so one source serves every
+// target: on x86-64 it is compiled three times (AVX-512, AVX2+FMA, baseline
+// SSE2) and the best version for the running CPU is chosen at the first
+// call; arm64 gets NEON from the baseline build.
 #include "flowkernels.h"
 #include <string.h>
 
-#define KERNEL_BODY                                                            \
-  {                                                                            \
-    for (ptrdiff_t j = 0; j < n; j++) {                                        \
-      float *cj = c + j * ldc;                                                 \
-      if (beta == 0.0f) {                                                      \
-        for (ptrdiff_t i = 0; i < m; i++) cj[i] = 0.0f;                        \
-      } else if (beta != 1.0f) {                                               \
-        for (ptrdiff_t i = 0; i < m; i++) cj[i] *= beta;                       \
-      }                                                                        \
-    }                                                                          \
-    if (!transA) {                                                             \
-      /* C[:, j] += alpha * sum_p A[:, p] * op(B)[p, j] */                     \
-      for (ptrdiff_t j = 0; j < n; j++) {                                      \
-        float *restrict cj = c + j * ldc;                                      \
-        for (ptrdiff_t p = 0; p < k; p++) {                                    \
-          float bpj = alpha * (transB ? b[j + p * ldb] : b[p + j * ldb]);      \
-          const float *restrict ap = a + p * lda;                              \
-          for (ptrdiff_t i = 0; i < m; i++) cj[i] += ap[i] * bpj;              \
-        }                                                                      \
-      }                                                                        \
-    } else {                                                                   \
-      /* C[i, j] += alpha * dot(A[:, i], op(B)[:, j]) */                       \
-      for (ptrdiff_t j = 0; j < n; j++) {                                      \
-        for (ptrdiff_t i = 0; i < m; i++) {                                    \
-          const float *restrict ai = a + i * lda;                              \
-          float s = 0.0f;                                                      \
-          if (!transB) {                                                       \
-            const float *restrict bj = b + j * ldb;                            \
-            for (ptrdiff_t p = 0; p < k; p++) s += ai[p] * bj[p];              \
-          } else {                                                             \
-            for (ptrdiff_t p = 0; p < k; p++) s += ai[p] * b[j + p * ldb];     \
-          }                                                                    \
-          c[i + j * ldc] += alpha * s;                                         \
-        }                                                                      \
-      }                                                                        \
-    }                                                                          \
-  }
+#define MR 32
+#define KC 256
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#define FLOWLAB_MULTIVERSION 1
-#endif
+typedef float v16 __attribute__((vector_size(64), aligned(4)));
+
+#define LOADV(p)                                                               \
+  ({                                                                           \
+    v16 v_;                                                                    \
+    memcpy(&v_, (p), sizeof v_);                                               \
+    v_;                                                                        \
+  })
+#define STOREV(p, v)                                                           \
+  do {                                                                         \
+    v16 w_ = (v);                                                              \
+    memcpy((p), &w_, sizeof w_);                                               \
+  } while (0)
 
 #define SGEMM_ARGS                                                             \
   int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,  \
       const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,            \
       float beta, float *c, ptrdiff_t ldc
 
-static void sgemm_generic(SGEMM_ARGS) KERNEL_BODY
+// The body of one ISA's GEMM, expanded once per target below.
+#define DEFINE_SGEMM(NAME, ATTR, NRV)                                               \
+  /* acc(32×NRV) = panel(32×kc) · B(kc×NRV); C tile += alpha·acc (rows   */  \
+  /* < mr, cols < nr). The panel's column p starts at panel + p·ps.       */  \
+  ATTR static void NAME##_tile(ptrdiff_t kc, const float *panel, ptrdiff_t ps, \
+                               const float *b, ptrdiff_t sp, ptrdiff_t sj,     \
+                               float *c, ptrdiff_t ldc, ptrdiff_t mr,          \
+                               ptrdiff_t nr, float alpha) {                    \
+    v16 acc[NRV][2];                                                           \
+    for (int jj = 0; jj < NRV; jj++) acc[jj][0] = acc[jj][1] = (v16){0};       \
+    for (ptrdiff_t p = 0; p < kc; p++) {                                       \
+      v16 a0 = LOADV(panel + p * ps);                                          \
+      v16 a1 = LOADV(panel + p * ps + 16);                                     \
+      const float *bp = b + p * sp;                                            \
+      for (int jj = 0; jj < NRV; jj++) {                                       \
+        v16 x = bp[jj * sj] - (v16){0}; /* a splat; x − 0 = x exactly */        \
+        acc[jj][0] += a0 * x;                                                  \
+        acc[jj][1] += a1 * x;                                                  \
+      }                                                                        \
+    }                                                                          \
+    if (mr == MR && nr == NRV) {                                               \
+      for (int jj = 0; jj < NRV; jj++) {                                       \
+        STOREV(c + jj * ldc, LOADV(c + jj * ldc) + alpha * acc[jj][0]);        \
+        STOREV(c + jj * ldc + 16, LOADV(c + jj * ldc + 16) + alpha * acc[jj][1]); \
+      }                                                                        \
+      return;                                                                  \
+    }                                                                          \
+    float t[NRV][MR];                                                          \
+    for (int jj = 0; jj < NRV; jj++) {                                         \
+      STOREV(t[jj], acc[jj][0]);                                               \
+      STOREV(t[jj] + 16, acc[jj][1]);                                          \
+    }                                                                          \
+    for (ptrdiff_t jj = 0; jj < nr; jj++)                                      \
+      for (ptrdiff_t ii = 0; ii < mr; ii++) c[ii + jj * ldc] += alpha * t[jj][ii]; \
+  }                                                                            \
+  /* Few rows (m < 16) and op(B)'s columns contiguous: each entry is a dot  */ \
+  /* product of a packed row of op(A) with a column of B.                 */  \
+  ATTR static void NAME##_dots(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,          \
+                               float alpha, const float *arows,                \
+                               const float *b, ptrdiff_t ldb, float *c,        \
+                               ptrdiff_t ldc) {                                \
+    for (ptrdiff_t j = 0; j < n; j++) {                                        \
+      const float *bj = b + j * ldb;                                           \
+      for (ptrdiff_t i = 0; i < m; i++) {                                      \
+        const float *ai = arows + i * k;                                       \
+        v16 s0 = {0}, s1 = {0};                                                \
+        ptrdiff_t p = 0;                                                       \
+        for (; p + 32 <= k; p += 32) {                                         \
+          s0 += LOADV(ai + p) * LOADV(bj + p);                                 \
+          s1 += LOADV(ai + p + 16) * LOADV(bj + p + 16);                       \
+        }                                                                      \
+        s0 += s1;                                                              \
+        float s = 0;                                                           \
+        for (int q = 0; q < 16; q++) s += s0[q];                               \
+        for (; p < k; p++) s += ai[p] * bj[p];                                 \
+        c[i + j * ldc] += alpha * s;                                           \
+      }                                                                        \
+    }                                                                          \
+  }                                                                            \
+  ATTR static void NAME(SGEMM_ARGS) {                                          \
+    for (ptrdiff_t j = 0; j < n; j++) {                                        \
+      float *cj = c + j * ldc;                                                 \
+      if (beta == 0.0f) memset(cj, 0, (size_t)m * sizeof(float));              \
+      else if (beta != 1.0f)                                                   \
+        for (ptrdiff_t i = 0; i < m; i++) cj[i] *= beta;                       \
+    }                                                                          \
+    if (k <= 0 || alpha == 0.0f) return;                                       \
+    /* op(B)(p, j) = b[p·sp + j·sj] */                                         \
+    ptrdiff_t sp = transB ? ldb : 1, sj = transB ? 1 : ldb;                    \
+    if (m < 16 && !transB && k >= 16) {                                        \
+      /* pack the rows of op(A) contiguously, then dot products */             \
+      float rows[16 * 1024];                                                   \
+      if (m * k <= 16 * 1024) {                                                \
+        for (ptrdiff_t i = 0; i < m; i++)                                      \
+          for (ptrdiff_t p = 0; p < k; p++)                                    \
+            rows[i * k + p] = transA ? a[p + i * lda] : a[i + p * lda];        \
+        NAME##_dots(m, n, k, alpha, rows, b, ldb, c, ldc);                     \
+        return;                                                                \
+      }                                                                        \
+    }                                                                          \
+    float apack[KC * MR];                                                      \
+    float bpack[KC * NRV];                                                     \
+    for (ptrdiff_t i0 = 0; i0 < m; i0 += MR) {                                 \
+      ptrdiff_t mr = m - i0 < MR ? m - i0 : MR;                                \
+      for (ptrdiff_t p0 = 0; p0 < k; p0 += KC) {                               \
+        ptrdiff_t kc = k - p0 < KC ? k - p0 : KC;                              \
+        const float *panel;                                                    \
+        ptrdiff_t ps;                                                          \
+        if (!transA && mr == MR) {                                             \
+          panel = a + i0 + p0 * lda;                                           \
+          ps = lda;                                                            \
+        } else {                                                               \
+          for (ptrdiff_t p = 0; p < kc; p++)                                   \
+            for (ptrdiff_t ii = 0; ii < MR; ii++)                              \
+              apack[p * MR + ii] =                                             \
+                  ii >= mr ? 0.0f                                              \
+                  : transA ? a[(p0 + p) + (i0 + ii) * lda]                     \
+                           : a[(i0 + ii) + (p0 + p) * lda];                    \
+          panel = apack;                                                       \
+          ps = MR;                                                             \
+        }                                                                      \
+        ptrdiff_t j0 = 0;                                                      \
+        for (; j0 + NRV <= n; j0 += NRV)                                       \
+          NAME##_tile(kc, panel, ps, b + p0 * sp + j0 * sj, sp, sj,            \
+                      c + i0 + j0 * ldc, ldc, mr, NRV, alpha);                 \
+        if (j0 < n) { /* last columns: pad op(B) with zero columns */          \
+          ptrdiff_t nr = n - j0;                                               \
+          for (ptrdiff_t jj = 0; jj < NRV; jj++)                               \
+            for (ptrdiff_t p = 0; p < kc; p++)                                 \
+              bpack[p + jj * KC] =                                             \
+                  jj < nr ? b[(p0 + p) * sp + (j0 + jj) * sj] : 0.0f;          \
+          NAME##_tile(kc, panel, ps, bpack, 1, KC, c + i0 + j0 * ldc, ldc, mr, \
+                      nr, alpha);                                              \
+        }                                                                      \
+      }                                                                        \
+    }                                                                          \
+  }
 
-#ifdef FLOWLAB_MULTIVERSION
-__attribute__((target("avx2,fma"))) static void sgemm_avx2(SGEMM_ARGS) KERNEL_BODY
-__attribute__((target("avx512f,avx512vl,avx2,fma"))) static void sgemm_avx512(SGEMM_ARGS) KERNEL_BODY
+DEFINE_SGEMM(sgemm_generic, , 4)
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define FLOWLAB_MULTIVERSION 1
+DEFINE_SGEMM(sgemm_avx2, __attribute__((target("avx2,fma"))), 4)
+DEFINE_SGEMM(sgemm_avx512, __attribute__((target("avx512f,avx512vl,avx2,fma"))), 8)
 #endif
 
 typedef void (*sgemm_fn)(SGEMM_ARGS);
@@ -76,9 +184,11 @@ static void choose(void) {
 #ifdef FLOWLAB_MULTIVERSION
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) {
-    f = sgemm_avx512; name = "avx512";
+    f = sgemm_avx512;
+    name = "avx512";
   } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-    f = sgemm_avx2; name = "avx2";
+    f = sgemm_avx2;
+    name = "avx2";
   }
 #endif
   chosen_name = name;

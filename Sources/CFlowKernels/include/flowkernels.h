@@ -16,6 +16,16 @@ void flowlab_sgemm(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k
                    const float *b, ptrdiff_t ldb,
                    float beta, float *c, ptrdiff_t ldc);
 
+/// y[i] = e^x[i] for i < n (vectorized; within 2 ulp; NaN stays NaN).
+void flowlab_vexp(ptrdiff_t n, const float *x, float *y);
+
+/// y[i] = e^x[i] − 1 for i < n, accurate near 0 (vectorized; NaN stays NaN).
+void flowlab_vexpm1(ptrdiff_t n, const float *x, float *y);
+
+/// Keeps freed memory in the process (glibc), so that the many short-lived
+/// matrices of a training loop do not cost a page fault each. No-op elsewhere.
+void flowlab_tune_allocator(void);
+
 /// Makes standard output line-buffered, so printed lines and the progress
 /// bar on standard error interleave in order when both go to a file.
 void flowlab_line_buffer_stdout(void);

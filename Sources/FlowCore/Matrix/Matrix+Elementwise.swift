@@ -1,3 +1,4 @@
+import CFlowKernels
 import Foundation
 
 // Elementwise arithmetic and maps. Shapes must match exactly; broadcasting is
@@ -14,24 +15,35 @@ extension Matrix {
     if rows != other.rows || cols != other.cols {
       shapeFailure("\(op) needs equal shapes, got \(shapeText) and \(other.shapeText)", file: file, line: line)
     }
-    var out = self
-    out.storage.withUnsafeMutableBufferPointer { o in
-      other.storage.withUnsafeBufferPointer { b in
-        for k in 0..<o.count { o[k] = f(o[k], b[k]) }
+    return Matrix(rows: rows, cols: cols) { o in
+      storage.withUnsafeBufferPointer { a in
+        other.storage.withUnsafeBufferPointer { b in
+          for k in 0..<o.count { o[k] = f(a[k], b[k]) }
+        }
       }
     }
-    return out
   }
 
   /// Applies `f` to every entry. Fast for the core's own functions; a
   /// closure from a debug build is called once per entry.
   @inlinable
   public func map(_ f: (Float) -> Float) -> Matrix {
-    var out = self
-    out.storage.withUnsafeMutableBufferPointer { o in
-      for k in 0..<o.count { o[k] = f(o[k]) }
+    Matrix(rows: rows, cols: cols) { o in
+      storage.withUnsafeBufferPointer { a in
+        for k in 0..<o.count { o[k] = f(a[k]) }
+      }
     }
-    return out
+  }
+
+  /// A matrix whose entries `fill` writes (every one of them).
+  @inlinable
+  init(rows: Int, cols: Int, filling fill: (UnsafeMutableBufferPointer<Float>) -> Void) {
+    self.rows = rows
+    self.cols = cols
+    self.storage = [Float](unsafeUninitializedCapacity: rows * cols) { buf, count in
+      fill(buf)
+      count = rows * cols
+    }
   }
 
   public static func + (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, "+") { $0 + $1 } }
@@ -55,9 +67,17 @@ extension Matrix {
   public static func *= (a: inout Matrix, s: Float) { a = a * s }
 
   /// Entries of e^x.
-  public func exp() -> Matrix { map { Foundation.exp($0) } }
+  public func exp() -> Matrix {
+    Matrix(rows: rows, cols: cols) { o in
+      storage.withUnsafeBufferPointer { a in flowlab_vexp(a.count, a.baseAddress, o.baseAddress) }
+    }
+  }
   /// Entries of e^x − 1, accurate for small x.
-  public func expm1() -> Matrix { map { Foundation.expm1($0) } }
+  public func expm1() -> Matrix {
+    Matrix(rows: rows, cols: cols) { o in
+      storage.withUnsafeBufferPointer { a in flowlab_vexpm1(a.count, a.baseAddress, o.baseAddress) }
+    }
+  }
   /// Entries of log x.
   public func log() -> Matrix { map { Foundation.log($0) } }
   /// Entries of tanh x.
@@ -78,14 +98,17 @@ extension Matrix {
     if b.cols != 1 || b.rows != rows {
       shapeFailure("addingToEachColumn needs a \(rows)×1 column, got \(b.shapeText) for a \(shapeText) matrix", file: file, line: line)
     }
-    var out = self
     let r = rows
-    out.storage.withUnsafeMutableBufferPointer { o in
-      b.storage.withUnsafeBufferPointer { bb in
-        for j in 0..<cols { for i in 0..<r { o[i + j * r] += bb[i] } }
+    return Matrix(rows: rows, cols: cols) { o in
+      storage.withUnsafeBufferPointer { a in
+        b.storage.withUnsafeBufferPointer { bb in
+          for j in 0..<cols {
+            let src = a.baseAddress! + j * r, dst = o.baseAddress! + j * r
+            for i in 0..<r { dst[i] = src[i] + bb[i] }
+          }
+        }
       }
     }
-    return out
   }
 
   /// Multiplies column j by `s[0, j]`, for a 1×cols row `s` (one number per
@@ -94,14 +117,18 @@ extension Matrix {
     if s.rows != 1 || s.cols != cols {
       shapeFailure("multiplyingEachColumn needs a 1×\(cols) row, got \(s.shapeText) for a \(shapeText) matrix", file: file, line: line)
     }
-    var out = self
     let r = rows
-    out.storage.withUnsafeMutableBufferPointer { o in
-      s.storage.withUnsafeBufferPointer { ss in
-        for j in 0..<cols { for i in 0..<r { o[i + j * r] *= ss[j] } }
+    return Matrix(rows: rows, cols: cols) { o in
+      storage.withUnsafeBufferPointer { a in
+        s.storage.withUnsafeBufferPointer { ss in
+          for j in 0..<cols {
+            let src = a.baseAddress! + j * r, dst = o.baseAddress! + j * r
+            let f = ss[j]
+            for i in 0..<r { dst[i] = src[i] * f }
+          }
+        }
       }
     }
-    return out
   }
 
   /// `self += s · x`, in place (an optimizer's update).

@@ -104,6 +104,7 @@ public enum Lab {
   /// run-time error, 3 when an exercise is not attempted yet.
   public static func main(_ spec: LabSpec, arguments: [String] = Array(CommandLine.arguments.dropFirst()), _ body: (LabRun) throws -> Void) -> Never {
     flowlab_line_buffer_stdout()
+    flowlab_tune_allocator()
     let values: [String: String]
     do {
       values = try spec.parse(arguments)
