@@ -157,7 +157,7 @@ func lossPlot(_ curves: [(name: String, losses: [Float], color: RGBA)], floor: D
     p.line(steps, smoothed(c.losses, window: window), color: c.color, width: 2.2,
       label: "\(c.name)mean of the last \(window) steps")
   }
-  p.hline(floor, color: .red, dashed: true, label: "loss floor \(fmt(floor, 3)): no network can go lower on fresh data")
+  p.hline(floor, color: .red, dashed: true, label: "loss floor \(String(format: "%.2f", floor)): no network can go lower on fresh data")
   return p
 }
 
@@ -273,7 +273,8 @@ Lab.main(spec) { run in
   let errorsBefore = zip(fieldTimes, samples).map { fieldError(untrained, t: $0, samples: $1).error }
 
   let main = try trainRun(run, fixed: fixed, steps: steps, n: n, lr: lr, label: fixed ? "fixed batch" : "fresh batches")
-  let window = min(1000, max(1, steps / 10))
+  let window = min(1000, max(1, steps / 10))  // for the reported "smoothed" loss
+  let drawnWindow = min(200, max(1, steps / 50))  // for the drawn curve: short enough not to lag
   let smoothedLoss = smoothed(main.losses, window: window).last!
   var floorRng = run.rng("floor")
   let floor = lossFloor(using: &floorRng)
@@ -301,7 +302,7 @@ Lab.main(spec) { run in
   }
 
   try run.save(
-    Figure([lossPlot([(name: "", losses: main.losses, color: .blue)], floor: floor.value, window: window,
+    Figure([lossPlot([(name: "", losses: main.losses, color: .blue)], floor: floor.value, window: drawnWindow,
       title: "Lab 4: training loss, \(fixed ? "fixed batch" : "fresh batches") (n = \(n), lr = \(run.string("lr")))")],
       panelWidth: 760, panelHeight: 460).render(),
     "lab4-loss.png")
@@ -331,7 +332,7 @@ Lab.main(spec) { run in
   run.say("comparing with \(fixed ? "fresh batches" : "one fixed batch (the tutorial)") …")
   let other = try trainRun(run, fixed: !fixed, steps: steps, n: n, lr: lr, label: fixed ? "fresh batches" : "fixed batch")
   let (fresh, tutorial) = fixed ? (other, main) : (main, other)
-  let curveTimes = stride(from: 0.0, through: 0.95, by: 0.05).map { $0 }
+  let curveTimes = (0...18).map { Double($0) / 20 }
   var curveRng = run.rng("comparison")
   let curveSamples = curveTimes.map { pathSamples(t: $0, count: 2000, using: &curveRng) }
   let freshErrors = zip(curveTimes, curveSamples).map { fieldError(fresh.model, t: $0, samples: $1).error }
@@ -341,7 +342,7 @@ Lab.main(spec) { run in
   errorPlot.line(curveTimes, fixedErrors, color: .orange, width: 2, label: "one fixed batch")
   let heldOutFixed = heldOutLoss(tutorial.model, batch: heldOut)
   let heldOutFresh = heldOutLoss(fresh.model, batch: heldOut)
-  let comparisonWindow = window
+  let comparisonWindow = drawnWindow
   var losses = lossPlot(
     [(name: "fresh batches: ", losses: fresh.losses, color: .blue), (name: "fixed batch: ", losses: tutorial.losses, color: .orange)],
     floor: floor.value, window: comparisonWindow, title: "training loss: fixed batch vs fresh batches")
