@@ -8,6 +8,10 @@ public struct NonFiniteLoss: Error, CustomStringConvertible {
   public let step: Int
   /// That loss.
   public let loss: Float
+  public init(step: Int, loss: Float) {
+    self.step = step
+    self.loss = loss
+  }
   public var description: String {
     "the loss became \(loss) at step \(step); training stopped. Try a smaller learning rate (--lr)."
   }
@@ -16,18 +20,22 @@ public struct NonFiniteLoss: Error, CustomStringConvertible {
 /// One training step: forward, loss, backward, update.
 ///
 /// ```
-/// v      = model(batch.input)                  2×n
+/// v      = model(batch.input)                       2×n
 /// L      = flowMatchingLoss(v, batch.target)
-/// ∂L/∂v  = flowMatchingLossGradient(v, batch.target)
-/// ∇θ     = model.backward(∂L/∂v)
+/// ∂L/∂v  = flowMatchingLossGradient(v, batch.target)  2×n
+/// ∇θ     = model.backward(∂L/∂v)                     W₁, b₁, W₂, b₂, …
 /// θ      ← Adam(θ, ∇θ)
 /// ```
+/// - Parameters:
+///   - model: the network, updated in place.
+///   - optimizer: its Adam state (moments and step count), updated in place.
+///   - batch: input (t stacked on x_t, 3×n) and target (x1 − x0, 2×n).
 /// - Returns: the loss **before** the update.
 public func trainStep(model: inout MLP, optimizer: inout Adam, batch: FlowBatch) -> Float {
   let (prediction, caches) = model.forward(batch.input)
   let loss = flowMatchingLoss(prediction: prediction, target: batch.target)
-  let grad = flowMatchingLossGradient(prediction: prediction, target: batch.target)
-  let gradients = model.backward(grad, caches: caches).parameters
+  let gradient = flowMatchingLossGradient(prediction: prediction, target: batch.target)
+  let gradients = model.backward(gradient, caches: caches).parameters
   var parameters = model.parameters
   optimizer.update(&parameters, gradients: gradients)
   model.parameters = parameters
@@ -40,23 +48,31 @@ public func trainStep(model: inout MLP, optimizer: inout Adam, batch: FlowBatch)
 /// ```
 /// for step in 1...steps:
 ///     loss = trainStep(model, optimizer, nextBatch(step))
-///     if loss is NaN or ±∞: stop and report the step
+///     if loss is NaN or ±∞: undo this step's update, throw NonFiniteLoss(step, loss)
+///     record loss; onStep(step, loss)
 /// ```
+/// Once the loss is NaN, every later step is NaN too (the parameters are
+/// poisoned), so stopping at the first one names the step where it went wrong.
 /// - Parameters:
-///   - steps: how many updates.
-///   - nextBatch: the batch for a step (the same one every time reproduces the
-///     tutorial; a fresh one each step samples the path anew).
-///   - onStep: called after every step with (step, loss), e.g. for a progress bar.
-/// - Returns: the loss of every step.
+///   - model: the network, updated in place.
+///   - optimizer: its Adam state.
+///   - steps: how many updates (≥ 0).
+///   - nextBatch: the batch for a step, given the step number (1-based). The
+///     same batch every time reproduces the tutorial; a fresh one each step
+///     samples the path anew.
+///   - onStep: called after every finite step with (step, loss), e.g. for a
+///     progress bar.
+/// - Returns: the loss of every step, in order.
 /// - Throws: `NonFiniteLoss` naming the first step whose loss was not finite;
-///   the model is left as it was before that step's update.
+///   the model is left as it was before that step.
 public func train(
   model: inout MLP, optimizer: inout Adam, steps: Int,
   nextBatch: (Int) -> FlowBatch, onStep: (Int, Float) -> Void = { _, _ in }
 ) throws -> [Float] {
+  precondition(steps >= 0, "train: steps must be ≥ 0, got \(steps)")
   var losses: [Float] = []
   losses.reserveCapacity(steps)
-  for step in 1...max(steps, 1) where step <= steps {
+  for step in stride(from: 1, through: steps, by: 1) {
     let before = model
     let loss = trainStep(model: &model, optimizer: &optimizer, batch: nextBatch(step))
     guard loss.isFinite else {

@@ -68,6 +68,16 @@ public enum ParameterFile {
     guard sizes.allSatisfy({ (1...100_000).contains($0) }) else {
       throw Problem(path: path, message: "damaged: impossible layer sizes \(sizes)")
     }
+    // The header fixes the length: check it before reading the numbers, so a
+    // short file says how much is missing.
+    let floats = (0..<layers).reduce(0) { $0 + sizes[$1 + 1] * (sizes[$1] + 1) }
+    let expected = at + 4 * floats + 8
+    let network = sizes.map(String.init).joined(separator: "→")
+    guard bytes.count >= expected else {
+      throw Problem(
+        path: path,
+        message: "truncated: \(bytes.count) bytes, but a \(network) network needs \(expected) (\(floats) numbers); write it again with `swift run lab4`")
+    }
     var parameters: [Matrix] = []
     for k in 0..<layers {
       for (r, c) in [(sizes[k + 1], sizes[k]), (sizes[k + 1], 1)] {
