@@ -56,11 +56,9 @@
                                 float *restrict y) {                           \
     for (ptrdiff_t i = 0; i < n; i++) {                                        \
       float xi = x[i];                                                         \
-      float xc = xi < -104.0f ? -104.0f : (xi > 88.72283f ? 88.72283f : xi);             \
-      float e;                                                                 \
-      EXP_CORE(xc, e);                                                         \
-      /* e^x − 1 = 2ⁿ·(e^r − 1) + (2ⁿ − 1): no cancellation near 0, where   */ \
-      /* n = 0; e^r − 1 by its series up to r⁸/8!.                         */ \
+      float xc = xi < -104.0f ? -104.0f : (xi > 88.72283f ? 88.72283f : xi);   \
+      /* x = n·ln2 + r;  e^x − 1 = 2ⁿ·(e^r − 1) + (2ⁿ − 1), with e^r − 1 by  */ \
+      /* its series up to r⁸/8!: no cancellation near 0, where n = 0.        */ \
       float t = xc * LOG2E + ROUND_MAGIC;                                      \
       float nf = t - ROUND_MAGIC;                                              \
       float r = (xc - nf * LN2_HI) - nf * LN2_LO;                              \
@@ -72,12 +70,18 @@
       q = q * r + 1.0f / 6.0f;                                                 \
       q = q * r + 0.5f;                                                        \
       q = q * r * r + r;                                                       \
-      int32_t nc = nf > 64.0f ? 64 : (nf < -30.0f ? -30 : (int32_t)nf);                              \
-      int32_t sb = (nc + 127) << 23;                                           \
-      float sc;                                                                \
-      memcpy(&sc, &sb, 4);                                                     \
-      float v = (nf > 64.0f || nf < -30.0f) ? e - 1.0f : sc * q + (sc - 1.0f);                  \
-      v = xi > 88.72283f ? INFINITY : v;                                           \
+      /* 2ⁿ as two factors so n up to 128 does not overflow; for n ≤ −30   */ \
+      /* the answer is −1 to float precision.                              */ \
+      int32_t ni = nf < -30.0f ? -30 : (int32_t)nf;                            \
+      int32_t n1 = ni >> 1, n2 = ni - n1;                                      \
+      int32_t b1 = (n1 + 127) << 23, b2 = (n2 + 127) << 23;                    \
+      float s1, s2;                                                            \
+      memcpy(&s1, &b1, 4);                                                     \
+      memcpy(&s2, &b2, 4);                                                     \
+      float sc = s1 * s2;                                                      \
+      float v = ni <= 24 ? sc * q + (sc - 1.0f) : ((q + 1.0f) * s1) * s2 - 1.0f; \
+      v = ni <= -30 ? -1.0f : v;                                               \
+      v = xi > 88.72283f ? INFINITY : v;                                       \
       y[i] = xi != xi ? xi : v;                                                \
     }                                                                          \
   }

@@ -25,6 +25,8 @@
 #define KC 256
 
 typedef float v16 __attribute__((vector_size(64), aligned(4)));
+typedef float v8 __attribute__((vector_size(32), aligned(4)));
+typedef float v4 __attribute__((vector_size(16), aligned(4)));
 
 #define LOADV(p)                                                               \
   ({                                                                           \
@@ -50,7 +52,7 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
   ATTR static void NAME##_tile(ptrdiff_t kc, const float *panel, ptrdiff_t ps, \
                                const float *b, ptrdiff_t sp, ptrdiff_t sj,     \
                                float *c, ptrdiff_t ldc, ptrdiff_t mr,          \
-                               ptrdiff_t nr, float alpha) {                    \
+                               ptrdiff_t nr, float alpha, int keep) {          \
     v16 acc[NRV][2];                                                           \
     for (int jj = 0; jj < NRV; jj++) acc[jj][0] = acc[jj][1] = (v16){0};       \
     for (ptrdiff_t p = 0; p < kc; p++) {                                       \
@@ -65,8 +67,13 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
     }                                                                          \
     if (mr == MR && nr == NRV) {                                               \
       for (int jj = 0; jj < NRV; jj++) {                                       \
-        STOREV(c + jj * ldc, LOADV(c + jj * ldc) + alpha * acc[jj][0]);        \
-        STOREV(c + jj * ldc + 16, LOADV(c + jj * ldc + 16) + alpha * acc[jj][1]); \
+        if (keep) {                                                            \
+          STOREV(c + jj * ldc, LOADV(c + jj * ldc) + alpha * acc[jj][0]);      \
+          STOREV(c + jj * ldc + 16, LOADV(c + jj * ldc + 16) + alpha * acc[jj][1]); \
+        } else {                                                               \
+          STOREV(c + jj * ldc, alpha * acc[jj][0]);                            \
+          STOREV(c + jj * ldc + 16, alpha * acc[jj][1]);                       \
+        }                                                                      \
       }                                                                        \
       return;                                                                  \
     }                                                                          \
@@ -76,7 +83,8 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
       STOREV(t[jj] + 16, acc[jj][1]);                                          \
     }                                                                          \
     for (ptrdiff_t jj = 0; jj < nr; jj++)                                      \
-      for (ptrdiff_t ii = 0; ii < mr; ii++) c[ii + jj * ldc] += alpha * t[jj][ii]; \
+      for (ptrdiff_t ii = 0; ii < mr; ii++)                                    \
+        c[ii + jj * ldc] = (keep ? c[ii + jj * ldc] : 0.0f) + alpha * t[jj][ii]; \
   }                                                                            \
   /* Few rows (m < 16) and op(B)'s columns contiguous: each entry is a dot  */ \
   /* product of a packed row of op(A) with a column of B.                 */  \
@@ -95,18 +103,26 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
           s1 += LOADV(ai + p + 16) * LOADV(bj + p + 16);                       \
         }                                                                      \
         s0 += s1;                                                              \
-        float s = 0;                                                           \
-        for (int q = 0; q < 16; q++) s += s0[q];                               \
+        /* add the 16 lanes pairwise: 16 → 8 → 4 → 2 → 1 */                    \
+        v8 h8 = __builtin_shufflevector(s0, s0, 0, 1, 2, 3, 4, 5, 6, 7) +      \
+                __builtin_shufflevector(s0, s0, 8, 9, 10, 11, 12, 13, 14, 15); \
+        v4 h4 = __builtin_shufflevector(h8, h8, 0, 1, 2, 3) +                  \
+                __builtin_shufflevector(h8, h8, 4, 5, 6, 7);                   \
+        float s = (h4[0] + h4[2]) + (h4[1] + h4[3]);                           \
         for (; p < k; p++) s += ai[p] * bj[p];                                 \
         c[i + j * ldc] += alpha * s;                                           \
       }                                                                        \
     }                                                                          \
   }                                                                            \
   ATTR static void NAME(SGEMM_ARGS) {                                          \
+    /* With beta = 0 the first pass over k writes C instead of adding to it, */ \
+    /* so C is never cleared first (and may hold anything).                  */ \
+    int zeroFirst = beta == 0.0f && !(k > 0 && alpha != 0.0f && m < 16 && !transB && k >= 16 && m * k <= 16 * 1024); \
     for (ptrdiff_t j = 0; j < n; j++) {                                        \
       float *cj = c + j * ldc;                                                 \
-      if (beta == 0.0f) memset(cj, 0, (size_t)m * sizeof(float));              \
-      else if (beta != 1.0f)                                                   \
+      if (beta == 0.0f) {                                                      \
+        if (!zeroFirst || k <= 0 || alpha == 0.0f) memset(cj, 0, (size_t)m * sizeof(float)); \
+      } else if (beta != 1.0f)                                                 \
         for (ptrdiff_t i = 0; i < m; i++) cj[i] *= beta;                       \
     }                                                                          \
     if (k <= 0 || alpha == 0.0f) return;                                       \
@@ -147,7 +163,8 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
         ptrdiff_t j0 = 0;                                                      \
         for (; j0 + NRV <= n; j0 += NRV)                                       \
           NAME##_tile(kc, panel, ps, b + p0 * sp + j0 * sj, sp, sj,            \
-                      c + i0 + j0 * ldc, ldc, mr, NRV, alpha);                 \
+                      c + i0 + j0 * ldc, ldc, mr, NRV, alpha,                  \
+                      !zeroFirst || p0 > 0);                                   \
         if (j0 < n) { /* last columns: pad op(B) with zero columns */          \
           ptrdiff_t nr = n - j0;                                               \
           for (ptrdiff_t jj = 0; jj < NRV; jj++)                               \
@@ -155,7 +172,7 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
               bpack[p + jj * KC] =                                             \
                   jj < nr ? b[(p0 + p) * sp + (j0 + jj) * sj] : 0.0f;          \
           NAME##_tile(kc, panel, ps, bpack, 1, KC, c + i0 + j0 * ldc, ldc, mr, \
-                      nr, alpha);                                              \
+                      nr, alpha, !zeroFirst || p0 > 0);                        \
         }                                                                      \
       }                                                                        \
     }                                                                          \
@@ -198,6 +215,17 @@ static void choose(void) {
 void flowlab_sgemm(SGEMM_ARGS) {
   if (!chosen) choose();
   if (m <= 0 || n <= 0) return;
+  if (m < 16 && transB && n >= 16 && k > 0 && m * n <= 4096) {
+    // Few rows and op(B) transposed (a last layer's weight gradient δ·hᵀ):
+    // compute the transpose Cᵀ = op(B)ᵀ·op(A)ᵀ, which has many rows, then
+    // transpose it into C.
+    float t[4096];
+    chosen(!transB, !transA, n, m, k, alpha, b, ldb, a, lda, 0.0f, t, n);
+    for (ptrdiff_t j = 0; j < n; j++)
+      for (ptrdiff_t i = 0; i < m; i++)
+        c[i + j * ldc] = (beta == 0.0f ? 0.0f : beta * c[i + j * ldc]) + t[j + i * n];
+    return;
+  }
   chosen(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 

@@ -37,11 +37,11 @@ extension Matrix {
       let lb = transB ? "(\(b.shapeText))ᵀ" : b.shapeText
       shapeFailure("matrix product \(la) · \(lb): inner sizes \(ka) and \(kb) differ", file: file, line: line)
     }
-    var c = Matrix(rows: m, cols: n)
-    if ka == 0 { return c }
-    a.storage.withUnsafeBufferPointer { pa in
-      b.storage.withUnsafeBufferPointer { pb in
-        c.storage.withUnsafeMutableBufferPointer { pc in
+    if ka == 0 || m == 0 || n == 0 { return Matrix(rows: m, cols: n) }
+    // With beta = 0 the kernel writes every entry of C, so C starts uninitialized.
+    return Matrix(rows: m, cols: n) { pc in
+      a.storage.withUnsafeBufferPointer { pa in
+        b.storage.withUnsafeBufferPointer { pb in
           flowlab_sgemm(
             transA ? 1 : 0, transB ? 1 : 0, m, n, ka, 1,
             pa.baseAddress, Swift.max(a.rows, 1), pb.baseAddress, Swift.max(b.rows, 1),
@@ -49,7 +49,6 @@ extension Matrix {
         }
       }
     }
-    return c
   }
 
   /// The instruction set the product kernel runs with on this CPU.
