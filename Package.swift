@@ -80,6 +80,18 @@ for n in 1...5 {
   ]
 }
 
+// MARK: - Reference figures
+
+// `swift run compare` sets a learner's figures and numbers beside the
+// reference ones; FiguresTests checks that figures/ is what the solutions make.
+targets += [
+  .executableTarget(name: "Compare", dependencies: ["FlowCore"], path: "Sources/Compare"),
+  .testTarget(
+    name: "FiguresTests",
+    dependencies: ["FlowCore", "FlowGrading"] + (1...5).map { .target(name: "RunLab\($0)") },
+    path: "Tests/FiguresTests", swiftSettings: trackDefines),
+]
+
 // MARK: - Benchmark
 
 targets.append(
@@ -92,7 +104,7 @@ targets.append(
 let package = Package(
   name: "FlowLab",
   products: (1...5).map { .executable(name: "lab\($0)", targets: ["RunLab\($0)"]) }
-    + [.executable(name: "bench", targets: ["Bench"])]
+    + [.executable(name: "compare", targets: ["Compare"]), .executable(name: "bench", targets: ["Bench"])]
     + [.library(name: "FlowCore", targets: ["FlowCore"])],
   targets: targets
 )

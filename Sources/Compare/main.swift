@@ -1,0 +1,3 @@
+import FlowCore
+
+print("compare: not written yet")
