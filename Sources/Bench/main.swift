@@ -24,6 +24,7 @@ let spec = LabSpec(
   options: [
     LabOption("steps", .int(1...1_000_000), default: "20000", help: "steps of the full training run"),
     LabOption("reps", .int(1...100), default: "3", help: "repetitions of each measurement"),
+    LabOption("threads", .int(1...2), default: "1", help: "threads for the matrix products (the result is the same)"),
     LabOption("json", .flag, help: "print one JSON object instead of a table"),
   ])
 
@@ -63,6 +64,7 @@ if options["help"] == "true" {
   exit(0)
 }
 flowlab_tune_allocator()
+Matrix.productThreads = Int(options["threads"]!)!
 benchmark(
   steps: Int(options["steps"]!)!, reps: Int(options["reps"]!)!, seed: UInt64(options["seed"]!)!,
   json: options["json"] == "true")
@@ -113,7 +115,7 @@ func benchmark(steps: Int, reps: Int, seed: UInt64, json: Bool) {
   let fbUS = (fb.min / Double(block) * 1e6, fb.median / Double(block) * 1e6)
   if json {
     let j: JSONValue = [
-      "name": "flowlab", "build": .string(build), "isa": .string(Matrix.kernelISA), "threads": 1,
+      "name": "flowlab", "build": .string(build), "isa": .string(Matrix.kernelISA), "threads": .number(Double(Matrix.productThreads)),
       "steps": .number(Double(steps)),
       "train_s": ["min": .number(full.min), "median": .number(full.median)],
       "step_us": ["min": .number(stepUS.0), "median": .number(stepUS.1)],
@@ -125,7 +127,7 @@ func benchmark(steps: Int, reps: Int, seed: UInt64, json: Bool) {
     print(j.formatted())
     return
   }
-  print("FlowLab bench · \(build) build · kernels: \(Matrix.kernelISA) · one thread")
+  print("FlowLab bench · \(build) build · kernels: \(Matrix.kernelISA) · \(Matrix.productThreads) thread(s) for products")
   print("workload: n = 256, MLP 3→64→64→64→2 (elu), loss Σ(v − u)²/n, Adam 1e-3, fixed batch")
   print(String(format: "%.1f MFLOP per step in matrix products (forward %.2f M)\n", flops.step * 1e-6, flops.forward * 1e-6))
   func row(_ name: String, _ v: (Double, Double), _ unit: String, _ gflop: Double?) {

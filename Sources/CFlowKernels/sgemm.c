@@ -212,6 +212,110 @@ static void choose(void) {
   chosen = f;
 }
 
+// MARK: two threads
+//
+// A large product is split by columns of C between the calling thread and one
+// worker thread: each computes whole columns with exactly the same arithmetic,
+// so the result does not depend on the split. The worker spins briefly after
+// each job (products in a training step come a few microseconds apart), then
+// sleeps on a condition variable. One caller at a time uses the worker; a
+// concurrent caller simply computes alone.
+
+#if defined(__unix__) || defined(__APPLE__)
+#define FLOWLAB_THREADS_AVAILABLE 1
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct gemm_job {
+  int transA, transB;
+  ptrdiff_t m, n, k, lda, ldb, ldc;
+  float alpha, beta;
+  const float *a, *b;
+  float *c;
+};
+
+static struct gemm_job job;
+static atomic_ulong job_posted = 0, job_done = 0;
+static atomic_int worker_busy = 0;
+static pthread_mutex_t job_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_cond = PTHREAD_COND_INITIALIZER;
+static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
+static int worker_ok = 0;
+static int threads_wanted = -1;
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+static void *worker_main(void *unused) {
+  (void)unused;
+  unsigned long seen = 0;
+  for (;;) {
+    unsigned long posted;
+    int spins = 0;
+    while ((posted = atomic_load_explicit(&job_posted, memory_order_acquire)) == seen) {
+      if (++spins < 20000) {
+        cpu_relax();
+        continue;
+      }
+      pthread_mutex_lock(&job_mutex);
+      while ((posted = atomic_load_explicit(&job_posted, memory_order_acquire)) == seen)
+        pthread_cond_wait(&job_cond, &job_mutex);
+      pthread_mutex_unlock(&job_mutex);
+      break;
+    }
+    seen = posted;
+    struct gemm_job j = job;
+    chosen(j.transA, j.transB, j.m, j.n, j.k, j.alpha, j.a, j.lda, j.b, j.ldb, j.beta, j.c, j.ldc);
+    atomic_store_explicit(&job_done, seen, memory_order_release);
+  }
+  return 0;
+}
+
+static void start_worker(void) {
+  pthread_t t;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 1 << 20);  // the kernel keeps ~110 KB of buffers on the stack
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  worker_ok = pthread_create(&t, &attr, worker_main, 0) == 0;
+  pthread_attr_destroy(&attr);
+}
+
+static int threads_to_use(void) {
+  if (threads_wanted < 0) {
+    const char *env = getenv("FLOWLAB_THREADS");
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int t = 1;  // opt in: a spinning helper thread hurts on a busy machine
+    if (env && *env && cores >= 2) t = atoi(env) >= 2 ? 2 : 1;
+    threads_wanted = t;
+  }
+  return threads_wanted;
+}
+#endif
+
+int flowlab_threads(void) {
+#ifdef FLOWLAB_THREADS_AVAILABLE
+  return threads_to_use();
+#else
+  return 1;
+#endif
+}
+
+void flowlab_set_threads(int n) {
+#ifdef FLOWLAB_THREADS_AVAILABLE
+  threads_wanted = n >= 2 ? 2 : 1;
+#else
+  (void)n;
+#endif
+}
+
 void flowlab_sgemm(SGEMM_ARGS) {
   if (!chosen) choose();
   if (m <= 0 || n <= 0) return;
@@ -226,6 +330,32 @@ void flowlab_sgemm(SGEMM_ARGS) {
         c[i + j * ldc] = (beta == 0.0f ? 0.0f : beta * c[i + j * ldc]) + t[j + i * n];
     return;
   }
+#ifdef FLOWLAB_THREADS_AVAILABLE
+  // Worth a second thread: at least ~250 000 multiply-adds and 32 columns.
+  if (n >= 32 && (double)m * (double)n * (double)k >= 250000.0 && threads_to_use() >= 2) {
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&worker_busy, &expected, 1)) {
+      pthread_once(&worker_once, start_worker);
+      if (worker_ok) {
+        // The caller takes the first n1 columns (a multiple of 8, so the
+        // column tiles are the same as without the split), the worker the rest.
+        ptrdiff_t n1 = ((n / 2) + 7) / 8 * 8;
+        ptrdiff_t sj = transB ? 1 : ldb;
+        job = (struct gemm_job){transA, transB, m, n - n1, k, lda, ldb, ldc, alpha, beta, a, b + n1 * sj, c + n1 * ldc};
+        pthread_mutex_lock(&job_mutex);
+        unsigned long id = atomic_load(&job_posted) + 1;
+        atomic_store_explicit(&job_posted, id, memory_order_release);
+        pthread_cond_signal(&job_cond);
+        pthread_mutex_unlock(&job_mutex);
+        chosen(transA, transB, m, n1, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        while (atomic_load_explicit(&job_done, memory_order_acquire) != id) cpu_relax();
+        atomic_store(&worker_busy, 0);
+        return;
+      }
+      atomic_store(&worker_busy, 0);
+    }
+  }
+#endif
   chosen(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 

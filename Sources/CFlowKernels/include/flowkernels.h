@@ -30,6 +30,14 @@ void flowlab_tune_allocator(void);
 /// bar on standard error interleave in order when both go to a file.
 void flowlab_line_buffer_stdout(void);
 
+/// How many threads a large product uses: 1, or 2 when the environment
+/// variable FLOWLAB_THREADS=2 asks for it on a machine with two or more cores.
+/// The result does not depend on it.
+int flowlab_threads(void);
+
+/// Sets the number of threads for products (1 or 2).
+void flowlab_set_threads(int n);
+
 /// Name of the instruction set the kernels chose at run time ("avx512", "avx2", "generic", "neon").
 const char *flowlab_kernel_isa(void);
 

@@ -51,6 +51,13 @@ extension Matrix {
     }
   }
 
+  /// Threads a large product uses (1 or 2): 1 unless `FLOWLAB_THREADS=2` on a
+  /// machine with two cores. Products give the same numbers either way.
+  public static var productThreads: Int {
+    get { Int(flowlab_threads()) }
+    set { flowlab_set_threads(Int32(newValue)) }
+  }
+
   /// The instruction set the product kernel runs with on this CPU.
   public static var kernelISA: String { String(cString: flowlab_kernel_isa()) }
 }
