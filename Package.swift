@@ -72,10 +72,12 @@ for n in 1...5 {
     .target(
       name: "Lab\(n)", dependencies: ["FlowCore"] + labDependencies[n]!, path: "\(labRoot)/Lab\(n)",
       exclude: ["README.md"]),
-    .executableTarget(name: "RunLab\(n)", dependencies: [.target(name: "Lab\(n)"), "FlowCore"], path: "Sources/RunLab\(n)",
+    .executableTarget(
+      name: "RunLab\(n)", dependencies: [.target(name: "Lab\(n)"), "FlowCore"] + labDependencies[n]!,
+      path: "Sources/RunLab\(n)",
       swiftSettings: trackDefines),
     .testTarget(
-      name: "Lab\(n)Tests", dependencies: [.target(name: "Lab\(n)"), "FlowCore", "FlowGrading"],
+      name: "Lab\(n)Tests", dependencies: [.target(name: "Lab\(n)"), "FlowCore", "FlowGrading"] + labDependencies[n]!,
       path: "Tests/Lab\(n)Tests", exclude: n == 5 ? ["Resources"] : [], swiftSettings: trackDefines),
   ]
 }
