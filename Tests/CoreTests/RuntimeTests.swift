@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FlowGrading
 
 @testable import FlowCore
 
@@ -119,29 +120,16 @@ struct RuntimeTests {
 /// The lab runners, run as the learner runs them.
 @Suite("Core · Runners end to end")
 struct RunnerTests {
-  static let binDir: URL = {
-    // The test bundle sits in the build folder beside the executables.
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-  }()
-
   func run(_ tool: String, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
-    let p = Process()
-    p.executableURL = RunnerTests.binDir.appendingPathComponent(tool)
-    p.arguments = args
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    let r = try LabTool.run(tool, args)
+    return (r.status, r.stdout, r.stderr)
   }
 
   @Test("every runner rejects a bad option with status 2, the problem and the usage on stderr")
   func badOption() throws {
     for n in 1...5 {
       let tool = "lab\(n)"
-      guard FileManager.default.isExecutableFile(atPath: RunnerTests.binDir.appendingPathComponent(tool).path) else {
+      guard FileManager.default.isExecutableFile(atPath: LabTool.url(tool).path) else {
         Issue.record("\(tool) is not built beside the tests (run `swift build` first)")
         continue
       }

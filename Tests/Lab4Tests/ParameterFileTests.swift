@@ -78,7 +78,7 @@ struct Lab4ParameterFileTests {
       let bytes = [UInt8](FileManager.default.contents(atPath: good)!)
       func variant(_ name: String, _ change: ([UInt8]) -> [UInt8]) -> String {
         let path = folder.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: path, contents: Data(change(bytes)))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(change(bytes)))
         return path
       }
       let cases: [(what: String, path: String, expectedSizes: [Int]?, mustSay: [String])] = [

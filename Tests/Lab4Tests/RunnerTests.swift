@@ -2,52 +2,22 @@ import Foundation
 import Testing
 import FlowGrading
 
-/// The `lab4` executable built beside the test binary (same build folder).
-func lab4Executable() -> URL? {
-  let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-  var folder = FileManager.default.fileExists(atPath: me.path) ? me : URL(fileURLWithPath: CommandLine.arguments[0])
-  for _ in 0..<4 {
-    folder.deleteLastPathComponent()
-    let candidate = folder.appendingPathComponent("lab4")
-    if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-  }
-  return nil
-}
-
 /// Runs `lab4` with arguments; returns its exit status and standard error.
-/// When an exercise is not written yet (exit status 3) the test is reported
-/// as not attempted, like every other lab 4 test.
+/// When an exercise is not written yet (exit status 3) the child ends as not
+/// attempted, like every other lab 4 test.
 func runLab4(_ arguments: [String]) -> (status: Int32, stderr: String)? {
-  guard let executable = lab4Executable() else {
+  guard FileManager.default.isExecutableFile(atPath: LabTool.url("lab4").path) else {
     check(false, "the lab4 executable is built beside the tests", hint: "run `swift build` first")
     return nil
   }
-  let process = Process()
-  process.executableURL = executable
-  process.arguments = arguments
-  let errors = Pipe()
-  process.standardError = errors
-  process.standardOutput = FileHandle.nullDevice
-  do { try process.run() } catch {
+  do {
+    let result = try LabTool.run("lab4", arguments)
+    LabTool.passOnNotAttempted(result)
+    return (result.status, result.stderr)
+  } catch {
     check(false, "lab4 starts (\(error))")
     return nil
   }
-  let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-  process.waitUntilExit()
-  if process.terminationStatus == ExitCode.notAttempted {
-    // todo() printed "lab4: not attempted yet: <exercise>" and "Open <place> and replace …".
-    let lines = text.split(separator: "\n").map(String.init)
-    let exercise = lines.first { $0.contains("not attempted yet: ") }
-      .map { String($0[$0.range(of: "not attempted yet: ")!.upperBound...]) } ?? "an exercise used by lab4"
-    let place = lines.first { $0.contains("Open ") && $0.contains(" and replace") }
-      .map { line -> String in
-        let start = line.range(of: "Open ")!.upperBound
-        return String(line[start..<line.range(of: " and replace")!.lowerBound])
-      } ?? "Labs/"
-    FileHandle.standardError.write(Data("\(notAttemptedMarker)\t\(exercise)\t\(place)\n".utf8))
-    exit(0)
-  }
-  return (process.terminationStatus, text)
 }
 
 @Suite("Lab4 · Runner")
