@@ -124,10 +124,13 @@ struct ComparisonTests {
     for y in 0..<10 { for x in 0..<10 { b[x, y] = RGBA(255, 155, 55) } }
     // 40 more pixels change by 20 in red only: under the threshold of 32.
     for x in 0..<40 { b[x, 19] = RGBA(235, 255, 255) }
+    // 20 pixels change by exactly 32 in green (not counted), 20 by 33 in alpha (counted).
+    for x in 0..<20 { b[x, 17] = RGBA(255, 223, 255); b[x, 18] = RGBA(255, 255, 255, 222) }
     let d = Comparison.pixelDifference(b, Image(width: 40, height: 20, background: .white))
-    let expected: [Double] = [1, 12.5, 25, 0]  // 20·40/800, 100·100/800, 200·100/800, alpha unchanged
+    // r 20·40/800; g (100·100 + 32·20)/800; b 200·100/800; a 33·20/800.
+    let expected: [Double] = [1, 13.3, 25, 0.825]
     #expect(d.meanAbs == expected)
-    #expect(d.fractionOver == 0.125)  // 100/800
+    #expect(d.fractionOver == 0.15)  // (100 + 20)/800
     #expect(d.worstMeanAbs == 25)
 
     let other = Comparison.pixelDifference(picture(40, 20), picture(40, 21))
