@@ -147,7 +147,7 @@ struct FiguresTests {
       let d = Comparison.pixelDifference(
         try PNG.read(from: newPath), try PNG.read(from: committed.appendingPathComponent(png).path))
       guard d.sameSize else {
-        Issue.record("\(png): \(d); \(stale)")
+        Issue.record("\(png) (\"yours\" = now, \"reference\" = committed): \(d); \(stale)")
         continue
       }
       let limit = pictureLimits(png)
