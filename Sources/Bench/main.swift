@@ -17,7 +17,7 @@ import CFlowKernels
   FileHandle.standardError.write(
     Data("bench: build it from the reference solutions: FLOWLAB_TRACK=solutions swift run -c release bench\n".utf8))
   exit(2)
-#endif
+#else
 
 let spec = LabSpec(
   name: "bench", title: "time FlowLab's training step, the full run, forward+backward and sampling",
@@ -142,4 +142,4 @@ func benchmark(steps: Int, reps: Int, seed: UInt64, json: Bool) {
   row("sampling (256 pts, 8 midpoint)", (sampling.min * 1e3, sampling.median * 1e3), "ms", nil)
   print(String(format: "\nfinal training loss %.4f", Double(finalLoss)))
 }
-
+#endif

@@ -72,32 +72,18 @@ func referenceOptions(_ lab: Int) -> [String] {
   "Figures · Reference",
   .enabled(if: isSolutionsTrack, "reference figures are checked on the solutions track (FLOWLAB_TRACK=solutions)"))
 struct FiguresTests {
-  static let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-
   /// Runs `labN` with the reference options into a fresh folder; returns it.
   func run(_ lab: Int) throws -> URL {
     let fm = FileManager.default
-    let tool = FiguresTests.binDir.appendingPathComponent("lab\(lab)")
+    let tool = LabTool.url("lab\(lab)")
     try #require(fm.isExecutableFile(atPath: tool.path), "lab\(lab) is not built beside the tests at \(tool.path)")
     let dir = fm.temporaryDirectory.appendingPathComponent("flowlab-figures-\(UUID().uuidString)")
     let out = dir.appendingPathComponent("lab\(lab)")
     try fm.createDirectory(at: dir, withIntermediateDirectories: true)
-    let log = dir.appendingPathComponent("log.txt")
-    fm.createFile(atPath: log.path, contents: nil)
-    let handle = try FileHandle(forWritingTo: log)
-    defer { try? handle.close() }
-    let p = Process()
-    p.executableURL = tool
-    p.arguments = ["--quiet", "--out", out.path] + referenceOptions(lab)
-    p.currentDirectoryURL = packageRoot
-    p.standardOutput = handle
-    p.standardError = handle
     let start = Date()
-    try p.run()
-    p.waitUntilExit()
+    let result = try LabTool.run("lab\(lab)", ["--quiet", "--out", out.path] + referenceOptions(lab), in: packageRoot)
     let seconds = Date().timeIntervalSince(start)
-    let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-    try #require(p.terminationStatus == 0, "lab\(lab) exited \(p.terminationStatus): \(text)")
+    try #require(result.status == 0, "lab\(lab) exited \(result.status): \(result.stdout)\(result.stderr)")
     let options = ([""] + referenceOptions(lab)).joined(separator: " ")
     print("lab\(lab)\(options) ran in \(String(format: "%.1f", seconds)) s")
     return out

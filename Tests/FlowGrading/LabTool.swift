@@ -31,11 +31,12 @@ public enum LabTool {
     URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
   }
 
-  /// Runs `name` with `arguments` and waits for it.
-  public static func run(_ name: String, _ arguments: [String]) throws -> Result {
+  /// Runs `name` with `arguments` (in `directory`, if given) and waits for it.
+  public static func run(_ name: String, _ arguments: [String], in directory: URL? = nil) throws -> Result {
     let process = Process()
     process.executableURL = url(name)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
