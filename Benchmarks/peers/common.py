@@ -25,7 +25,7 @@ THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
-def parse_args(name, description):
+def parse_args(name, description, extra=None):
     p = argparse.ArgumentParser(prog=f"{name}_flow.py", description=description)
     p.add_argument("--steps", type=int, default=20000, help="training steps per run (default 20000)")
     p.add_argument("--reps", type=int, default=3, help="full training runs to time (default 3)")
@@ -35,6 +35,8 @@ def parse_args(name, description):
     p.add_argument("--sample-calls", type=int, default=200,
                    help="timed sampling calls (default 200)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    if extra:
+        extra(p)
     args = p.parse_args()
     if args.threads < 1 or args.steps < 1 or args.reps < 1:
         p.error("--steps, --reps and --threads must be at least 1")

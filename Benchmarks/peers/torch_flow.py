@@ -11,7 +11,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402  (sets thread variables before torch is imported)
 
-args = common.parse_args("torch", __doc__.splitlines()[0])
+args = common.parse_args("torch", __doc__.splitlines()[0], extra=lambda p: p.add_argument(
+    "--adam", choices=("default", "foreach", "fused"), default="default",
+    help="torch.optim.Adam implementation: default (what a learner gets: the per-tensor loop "
+         "on CPU), foreach or fused"))
 
 try:
     import numpy as np
@@ -26,6 +29,7 @@ try:
 except RuntimeError:
     pass
 N = common.N
+ADAM_KW = {"default": {}, "foreach": {"foreach": True}, "fused": {"fused": True}}[args.adam]
 
 
 def build_model(params_n):
@@ -54,7 +58,7 @@ def loss_fn(model, X, Y):
 
 def train(model, X, Y, steps):
     opt = torch.optim.Adam(model.parameters(), lr=common.LR,
-                           betas=(common.BETA1, common.BETA2), eps=common.EPS)
+                           betas=(common.BETA1, common.BETA2), eps=common.EPS, **ADAM_KW)
     loss = None
     for _ in range(steps):
         opt.zero_grad(set_to_none=True)
@@ -106,7 +110,8 @@ def main():
     r = common.result("torch", torch.__version__, args, train_s, fwd_bwd_s, sample_s, final_loss, samples,
                       torch_threads=torch.get_num_threads(),
                       last_step_loss=float(last_loss.detach()),
-                      note="eager; torch.optim.Adam with default settings")
+                      adam=args.adam,
+                      note=f"eager; torch.optim.Adam ({args.adam} implementation)")
     common.emit(r, args)
 
 
