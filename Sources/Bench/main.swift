@@ -117,14 +117,16 @@ func benchmark(steps: Int, reps: Int, seed: UInt64, json: Bool) {
     let j: JSONValue = [
       "name": "flowlab", "build": .string(build), "isa": .string(Matrix.kernelISA), "threads": .number(Double(Matrix.productThreads)),
       "steps": .number(Double(steps)),
-      "train_s": ["min": .number(full.min), "median": .number(full.median)],
-      "step_us": ["min": .number(stepUS.0), "median": .number(stepUS.1)],
-      "fwd_bwd_us": ["min": .number(fbUS.0), "median": .number(fbUS.1)],
-      "sample_ms": ["min": .number(sampling.min * 1e3), "median": .number(sampling.median * 1e3)],
+      "train_s": ["min": .number(full.min), "median": .number(full.median), "n": .number(Double(reps))],
+      "step_us": ["min": .number(stepUS.0), "median": .number(stepUS.1), "n": .number(Double(max(reps, 3)))],
+      "fwd_bwd_us": ["min": .number(fbUS.0), "median": .number(fbUS.1), "n": .number(Double(max(reps, 3)))],
+      "sample_ms": [
+        "min": .number(sampling.min * 1e3), "median": .number(sampling.median * 1e3), "n": .number(Double(max(reps, 5) * 20)),
+      ],
       "final_loss": .number(Double(finalLoss)),
       "gflops_per_step": .number(flops.step * 1e-9),
     ]
-    print(j.formatted())
+    print(j.compact)
     return
   }
   print("FlowLab bench · \(build) build · kernels: \(Matrix.kernelISA) · \(Matrix.productThreads) thread(s) for products")

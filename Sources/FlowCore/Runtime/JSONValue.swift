@@ -34,6 +34,15 @@ public indirect enum JSONValue: Equatable, Sendable {
   /// The string, if this is one.
   public var string: String? { if case .string(let v) = self { return v } else { return nil } }
 
+  /// The whole value on one line (for a program to read); non-finite numbers become null.
+  public var compact: String {
+    switch self {
+    case .array(let items): return "[" + items.map(\.compact).joined(separator: ",") + "]"
+    case .object(let pairs): return "{" + pairs.map { JSONValue.quote($0.0) + ":" + $0.1.compact }.joined(separator: ",") + "}"
+    default: return formatted()
+    }
+  }
+
   /// Pretty-printed text with two-space indents; non-finite numbers become null.
   public func formatted(indent: String = "") -> String {
     let inner = indent + "  "
