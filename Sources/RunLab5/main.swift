@@ -206,7 +206,7 @@ Lab.main(spec) { run in
             lab 5 samples from the network lab 4 trains. Make it first with
               swift run lab4                      (writes figures/yours/lab4-params.bin)
             or point to a parameter file with --params PATH,
-            or let lab 5 train one now with --train (about a minute).
+            or let lab 5 train one now with --train (about 10 s).
           """
       }
       throw LabError.failure(text)
