@@ -81,7 +81,9 @@ extension Value {
   /// `p` the base must be positive (as for `Foundation.pow`).
   /// - Parameter p: the exponent.
   public func pow(_ p: Double) -> Value {
-    todo("Lab1 · aᵖ", hint: "Foundation.pow(data, p) is the value; the local derivative is p · Foundation.pow(data, p − 1)")
+    todo(
+      "Lab1 · aᵖ", hint: "Foundation.pow(data, p) is the value; the local derivative is p · Foundation.pow(data, p − 1)"
+    )
   }
 
   /// The exponential.
@@ -123,7 +125,9 @@ extension Value {
   /// enough there: its derivative is continuous. For a ≤ 0, compute eᵃ − 1 with
   /// `Foundation.expm1(data)`: it keeps full precision for small |a|.
   public func elu() -> Value {
-    todo("Lab1 · elu", hint: "if data > 0 { return a copy with local derivative 1 }; else expm1(data) with local derivative exp(data)")
+    todo(
+      "Lab1 · elu",
+      hint: "if data > 0 { return a copy with local derivative 1 }; else expm1(data) with local derivative exp(data)")
   }
 }
 

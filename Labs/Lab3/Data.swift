@@ -16,7 +16,11 @@ import FlowCore
 ///   - rng: the seeded generator.
 /// - Returns: a 2×n matrix.
 public func twoClusters(_ n: Int, std: Float = 0.05, using rng: inout some RandomNumberGenerator) -> Matrix {
-  todo("Lab3 · twoClusters", hint: "draw all the noise at once with Matrix.normal(2, n, std: std, using: &rng), then add a 2×n matrix of centres: Matrix.hcat of a block of 1s (⌈n/2⌉ = (n + 1) / 2 columns) and a block of −1s")
+  todo(
+    "Lab3 · twoClusters",
+    hint:
+      "draw all the noise at once with Matrix.normal(2, n, std: std, using: &rng), then add a 2×n matrix of centres: Matrix.hcat of a block of 1s (⌈n/2⌉ = (n + 1) / 2 columns) and a block of −1s"
+  )
 }
 
 /// Noise: n points from the standard normal N(0, I) in the plane (2×n).

@@ -57,5 +57,9 @@ public struct GaussianMixture: Sendable {
 ///   - x: points, 2×n.
 /// - Returns: u_t at each point, 2×n.
 public func exactField(_ mixture: GaussianMixture, t: Double, x: Matrix) -> Matrix {
-  todo("Lab3 · exactField", hint: "per component m = mixture.means.columns(k..<k + 1): d = x.addingToEachColumn(−t·m), log w = −d.squared().sumOverRows() / 2σ_t² (1×n). Subtract the largest log w over k (zipMap { max($0, $1) }), exponentiate, then Σ_k (d·slope).addingToEachColumn(m).multiplyingEachColumn(by: w_k), divided by Σ_k w_k")
+  todo(
+    "Lab3 · exactField",
+    hint:
+      "per component m = mixture.means.columns(k..<k + 1): d = x.addingToEachColumn(−t·m), log w = −d.squared().sumOverRows() / 2σ_t² (1×n). Subtract the largest log w over k (zipMap { max($0, $1) }), exponentiate, then Σ_k (d·slope).addingToEachColumn(m).multiplyingEachColumn(by: w_k), divided by Σ_k w_k"
+  )
 }

@@ -12,7 +12,11 @@ import FlowCore
 ///   - t: times, 1×n.
 /// - Returns: x_t, 2×n.
 public func conditionalPath(x0: Matrix, x1: Matrix, t: Matrix) -> Matrix {
-  todo("Lab3 · conditionalPath", hint: "t is 1×n, one number per column: x.multiplyingEachColumn(by: t) scales column j by t[0, j], and 1 − t is a 1×n matrix too")
+  todo(
+    "Lab3 · conditionalPath",
+    hint:
+      "t is 1×n, one number per column: x.multiplyingEachColumn(by: t) scales column j by t[0, j], and 1 − t is a 1×n matrix too"
+  )
 }
 
 /// The conditional vector field, the regression target: the velocity of the
@@ -22,7 +26,9 @@ public func conditionalPath(x0: Matrix, x1: Matrix, t: Matrix) -> Matrix {
 /// u_t(x_t | x0, x1) = d x_t / dt = x1 − x0
 /// ```
 public func conditionalTarget(x0: Matrix, x1: Matrix) -> Matrix {
-  todo("Lab3 · conditionalTarget", hint: "differentiate (1 − t)·x0 + t·x1 with respect to t; the answer does not depend on t")
+  todo(
+    "Lab3 · conditionalTarget",
+    hint: "differentiate (1 − t)·x0 + t·x1 with respect to t; the answer does not depend on t")
 }
 
 /// What the network sees and what it should answer, for one batch.
@@ -45,5 +51,9 @@ public struct FlowBatch: Sendable {
 /// target = x1 − x0            → 2×n
 /// ```
 public func trainingBatch(x0: Matrix, x1: Matrix, t: Matrix) -> FlowBatch {
-  todo("Lab3 · trainingBatch", hint: "stack rows with Matrix.vcat([...]): t first, then x_t from your conditionalPath; the target is your conditionalTarget")
+  todo(
+    "Lab3 · trainingBatch",
+    hint:
+      "stack rows with Matrix.vcat([...]): t first, then x_t from your conditionalPath; the target is your conditionalTarget"
+  )
 }

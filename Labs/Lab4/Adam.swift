@@ -73,6 +73,8 @@ public struct Adam: Sendable {
   public mutating func update(_ parameters: inout [Matrix], gradients: [Matrix]) {
     todo(
       "Lab4 · Adam.update",
-      hint: "if m is empty, fill m and v with zero matrices shaped like the parameters; step += 1; then per k: m[k] = m[k] * beta1 + g * (1 − beta1), v[k] likewise with g.squared(), mHat = m[k] / (1 − pow(beta1, Float(step))), vHat likewise, parameters[k] −= learningRate * mHat / (vHat.squareRoot() + epsilon)")
+      hint:
+        "if m is empty, fill m and v with zero matrices shaped like the parameters; step += 1; then per k: m[k] = m[k] * beta1 + g * (1 − beta1), v[k] likewise with g.squared(), mHat = m[k] / (1 − pow(beta1, Float(step))), vHat likewise, parameters[k] −= learningRate * mHat / (vHat.squareRoot() + epsilon)"
+    )
   }
 }

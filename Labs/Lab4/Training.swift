@@ -34,7 +34,9 @@ public struct NonFiniteLoss: Error, CustomStringConvertible {
 public func trainStep(model: inout MLP, optimizer: inout Adam, batch: FlowBatch) -> Float {
   todo(
     "Lab4 · trainStep",
-    hint: "model.forward(batch.input) gives (prediction, caches); the loss and its gradient from Loss.swift; model.backward(gradient, caches: caches).parameters; copy model.parameters, optimizer.update(&copy, gradients:), assign it back; return the loss")
+    hint:
+      "model.forward(batch.input) gives (prediction, caches); the loss and its gradient from Loss.swift; model.backward(gradient, caches: caches).parameters; copy model.parameters, optimizer.update(&copy, gradients:), assign it back; return the loss"
+  )
 }
 
 /// The training loop, with the tutorial's guard against a loss that is not
@@ -66,5 +68,7 @@ public func train(
 ) throws -> [Float] {
   todo(
     "Lab4 · train",
-    hint: "for step in stride(from: 1, through: steps, by: 1): keep `let before = model`, loss = trainStep(…, batch: nextBatch(step)); if !loss.isFinite { model = before; throw NonFiniteLoss(step: step, loss: loss) }; append the loss, call onStep(step, loss)")
+    hint:
+      "for step in stride(from: 1, through: steps, by: 1): keep `let before = model`, loss = trainStep(…, batch: nextBatch(step)); if !loss.isFinite { model = before; throw NonFiniteLoss(step: step, loss: loss) }; append the loss, call onStep(step, loss)"
+  )
 }

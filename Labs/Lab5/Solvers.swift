@@ -23,7 +23,8 @@ public typealias VectorField = (_ t: Float, _ x: Matrix) -> Matrix
 ///   - x: the points at time t, 2×n (every column moves at once).
 /// - Returns: the points at time t + Δt, 2×n.
 public func eulerStep(_ v: VectorField, t: Float, dt: Float, x: Matrix) -> Matrix {
-  todo("Lab5 · eulerStep", hint: "one evaluation of the field, at the start of the step; Matrix has + and Float * Matrix")
+  todo(
+    "Lab5 · eulerStep", hint: "one evaluation of the field, at the start of the step; Matrix has + and Float * Matrix")
 }
 
 /// One midpoint step, the tutorial's: take half an Euler step, then move the
@@ -45,7 +46,11 @@ public func eulerStep(_ v: VectorField, t: Float, dt: Float, x: Matrix) -> Matri
 ///   - x: the points at time t, 2×n.
 /// - Returns: the points at time t + Δt, 2×n.
 public func midpointStep(_ v: VectorField, t: Float, dt: Float, x: Matrix) -> Matrix {
-  todo("Lab5 · midpointStep", hint: "two evaluations: k1 = (dt / 2) * v(t, x), then v at time t + dt / 2 and place x + k1; move x by the whole dt with that second one")
+  todo(
+    "Lab5 · midpointStep",
+    hint:
+      "two evaluations: k1 = (dt / 2) * v(t, x), then v at time t + dt / 2 and place x + k1; move x by the whole dt with that second one"
+  )
 }
 
 /// A one-step method for `sample`.
@@ -75,5 +80,9 @@ public enum ODEMethod: String, CaseIterable, Sendable {
 public func sample(
   _ v: VectorField, from x0: Matrix, steps: Int, method: ODEMethod = .midpoint, record: Bool = false
 ) -> (final: Matrix, trajectory: [Matrix]) {
-  todo("Lab5 · sample", hint: "dt = 1 / Float(steps); for k in 0..<steps the step starts at t = Float(k) * dt; step the whole 2×n batch with eulerStep or midpointStep; when record is true keep x0 and then x after every step")
+  todo(
+    "Lab5 · sample",
+    hint:
+      "dt = 1 / Float(steps); for k in 0..<steps the step starts at t = Float(k) * dt; step the whole 2×n batch with eulerStep or midpointStep; when record is true keep x0 and then x after every step"
+  )
 }

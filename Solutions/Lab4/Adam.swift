@@ -71,7 +71,8 @@ public struct Adam: Sendable {
   ///   - parameters: θ, updated in place (e.g. `MLP.parameters`: W₁, b₁, W₂, b₂, …).
   ///   - gradients: ∂L/∂θ, in the same order and shapes.
   public mutating func update(_ parameters: inout [Matrix], gradients: [Matrix]) {
-    precondition(parameters.count == gradients.count, "Adam: \(parameters.count) parameters but \(gradients.count) gradients")
+    precondition(
+      parameters.count == gradients.count, "Adam: \(parameters.count) parameters but \(gradients.count) gradients")
     if m.isEmpty {
       m = parameters.map { Matrix(rows: $0.rows, cols: $0.cols) }
       v = m

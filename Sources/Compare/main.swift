@@ -38,8 +38,9 @@ var usage: String {
   for o in own {
     let head = "  --\(o.name)" + (o.name == "quiet" || o.name == "help" ? "" : " PATH")
     let help = o.name == "quiet" ? "print only the one-line verdicts and problems" : o.help
-    lines.append(head.padding(toLength: 20, withPad: " ", startingAt: 0) + help
-      + (o.defaultValue.map { " (default: \($0))" } ?? ""))
+    lines.append(
+      head.padding(toLength: 20, withPad: " ", startingAt: 0) + help
+        + (o.defaultValue.map { " (default: \($0))" } ?? ""))
   }
   lines += [
     "", "verdicts: same = within 2 % or 0.001; close = within 20 % or 0.01; differs = further off;",
@@ -75,7 +76,9 @@ do {
     }
   }
 }
-if optionArgs.contains(where: { $0.hasPrefix("--seed") }) { fail("unknown option '--seed'", status: 2, showUsage: true) }
+if optionArgs.contains(where: { $0.hasPrefix("--seed") }) {
+  fail("unknown option '--seed'", status: 2, showUsage: true)
+}
 
 let values: [String: String]
 do {
@@ -107,10 +110,14 @@ func isDirectory(_ path: String) -> Bool {
 
 let yoursDir = values["yours"]!, referenceDir = values["reference"]!, outDir = values["out"]!
 guard isDirectory(yoursDir) else {
-  fail("no folder '\(yoursDir)' with your results. Make them first: swift run lab1 (… lab5), which write into figures/yours")
+  fail(
+    "no folder '\(yoursDir)' with your results. Make them first: swift run lab1 (… lab5), which write into figures/yours"
+  )
 }
 guard isDirectory(referenceDir) else {
-  fail("no reference folder '\(referenceDir)' (it should hold lab1/ … lab5/; run from the FlowLab folder or pass --reference)")
+  fail(
+    "no reference folder '\(referenceDir)' (it should hold lab1/ … lab5/; run from the FlowLab folder or pass --reference)"
+  )
 }
 
 func summaryPath(_ lab: String) -> String { (yoursDir as NSString).appendingPathComponent("\(lab).json") }
@@ -119,7 +126,9 @@ func referenceFolder(_ lab: String) -> String { (referenceDir as NSString).appen
 if asked.isEmpty {
   asked = labs.filter { fm.fileExists(atPath: summaryPath($0)) }
   if asked.isEmpty {
-    fail("no summary in '\(yoursDir)' yet. Run a lab first, e.g. `swift run lab1` (it writes \(yoursDir)/lab1.json), then `swift run compare`.")
+    fail(
+      "no summary in '\(yoursDir)' yet. Run a lab first, e.g. `swift run lab1` (it writes \(yoursDir)/lab1.json), then `swift run compare`."
+    )
   }
 }
 
@@ -165,7 +174,8 @@ for lab in asked {
   }
   let rows: [Comparison.Row]
   do {
-    rows = Comparison.compare(yours: try readSummary(yoursJSON, "your"), reference: try readSummary(refJSON, "the reference"))
+    rows = Comparison.compare(
+      yours: try readSummary(yoursJSON, "your"), reference: try readSummary(refJSON, "the reference"))
   } catch {
     problems.append("\(lab): \(error)")
     continue

@@ -55,7 +55,8 @@ struct Expression {
 
 let expressions: [Expression] = [
   Expression(name: "x·y + eˣ", at: (0.5, -1.5), engine: { x, y in x * y + x.exp() }, double: f1),
-  Expression(name: "tanh(x·y) / (1 + x²)", at: (0.8, 1.3), engine: { x, y in (x * y).tanh() / (1 + x * x) }, double: f2),
+  Expression(
+    name: "tanh(x·y) / (1 + x²)", at: (0.8, 1.3), engine: { x, y in (x * y).tanh() / (1 + x * x) }, double: f2),
   Expression(
     name: "ln(1 + x²)·elu(y) − y/x", at: (1.5, -0.7), engine: { x, y in (1 + x * x).log() * y.elu() - y / x },
     double: f3),
@@ -141,7 +142,8 @@ Lab.main(
     ])
   }
   run.say()
-  run.say("  largest relative error: \(sci(worstAD)) against _Differentiation, \(sci(worstFD)) against central differences")
+  run.say(
+    "  largest relative error: \(sci(worstAD)) against _Differentiation, \(sci(worstFD)) against central differences")
   if worstAD > 1e-10 {
     run.say("  ⚠ your gradients disagree with _Differentiation: run `swift test --filter Lab1` to find the operation")
   }

@@ -20,7 +20,8 @@ let spec = LabSpec(
     LabOption("steps", .int(1...10_000_000), default: "20000", help: "training steps (Adam updates)"),
     LabOption("batch", .int(2...100_000), default: "256", help: "samples per batch, n"),
     LabOption("lr", .double(1e-9...1e9), default: "0.001", help: "Adam's learning rate η"),
-    LabOption("fixed-batch", .flag, help: "reuse one batch every step, as the tutorial does (default: a fresh batch each step)"),
+    LabOption(
+      "fixed-batch", .flag, help: "reuse one batch every step, as the tutorial does (default: a fresh batch each step)"),
     LabOption("compare", .flag, help: "also train with the other batch recipe and draw lab4-batches.png"),
   ])
 
@@ -55,7 +56,8 @@ func pathSamples(t: Double, count: Int, using rng: inout SplitMix64) -> Matrix {
 /// The smallest loss any network can reach: E‖(x1 − x0) − u_t(x_t)‖², the
 /// spread of the target around its conditional mean, by Monte Carlo over
 /// stratified times. Returns the estimate and its standard error.
-func lossFloor(using rng: inout SplitMix64, times strata: Int = 200, perTime: Int = 2000) -> (value: Double, se: Double) {
+func lossFloor(using rng: inout SplitMix64, times strata: Int = 200, perTime: Int = 2000) -> (value: Double, se: Double)
+{
   var sum = 0.0, sumSquares = 0.0
   for k in 0..<strata {
     let t = (Double(k) + 0.5) / Double(strata)
@@ -144,7 +146,9 @@ func trainRun(_ run: LabRun, fixed: Bool, steps: Int, n: Int, lr: Float, label: 
 
 let box = -3.0...3.0
 
-func lossPlot(_ curves: [(name: String, losses: [Float], color: RGBA)], floor: Double, window: Int, title: String) -> Plot {
+func lossPlot(_ curves: [(name: String, losses: [Float], color: RGBA)], floor: Double, window: Int, title: String)
+  -> Plot
+{
   let all = curves.flatMap(\.losses).map(Double.init).filter { $0.isFinite && $0 > 0 }
   let low = min(all.min() ?? 0.1, floor) * 0.7, high = (all.max() ?? 10) * 1.4
   var p = Plot(
@@ -152,21 +156,28 @@ func lossPlot(_ curves: [(name: String, losses: [Float], color: RGBA)], floor: D
     yRange: low...high, yScale: .log10)
   for c in curves {
     let steps = (1...max(1, c.losses.count)).map(Double.init)
-    p.line(steps, c.losses.map(Double.init), color: c.color.withAlpha(0.25), width: 1,
+    p.line(
+      steps, c.losses.map(Double.init), color: c.color.withAlpha(0.25), width: 1,
       label: curves.count == 1 ? "loss of each step" : nil)
-    p.line(steps, smoothed(c.losses, window: window), color: c.color, width: 2.2,
+    p.line(
+      steps, smoothed(c.losses, window: window), color: c.color, width: 2.2,
       label: "\(c.name)mean of the last \(window) steps")
   }
-  p.hline(floor, color: .red, dashed: true, label: "loss floor \(String(format: "%.2f", floor)): no network can go lower on fresh data")
+  p.hline(
+    floor, color: .red, dashed: true,
+    label: "loss floor \(String(format: "%.2f", floor)): no network can go lower on fresh data")
   return p
 }
 
 /// Arrows of a field on a grid, with one length scale per time so that the
 /// learned and exact panels compare; arrows longer than `cap` are shortened to it.
-func fieldPlot(_ title: String, grid: Matrix, field: Matrix, cap: Double, scale: Double, color: RGBA, data: Matrix?) -> Plot {
+func fieldPlot(_ title: String, grid: Matrix, field: Matrix, cap: Double, scale: Double, color: RGBA, data: Matrix?)
+  -> Plot
+{
   var p = Plot(title: title, xLabel: "x₁", yLabel: "x₂", xRange: box, yRange: box, equalAspect: true)
   if let data {
-    p.scatter(data.row(0).map(Double.init), data.row(1).map(Double.init), color: RGBA.gray.withAlpha(0.35), radius: 1.3,
+    p.scatter(
+      data.row(0).map(Double.init), data.row(1).map(Double.init), color: RGBA.gray.withAlpha(0.35), radius: 1.3,
       label: "x_t from the path")
   }
   var u: [Double] = [], v: [Double] = []
@@ -231,27 +242,42 @@ func fieldFigure(_ model: MLP, samples: [Matrix], errors: [Double], recipe: Stri
     let cap = max(percentile(lengths, 0.9), 1e-6)
     let scale = 0.9 * spacing / cap
     let tText = String(format: "t = %.1f", t)
-    exactRow.append(fieldPlot("exact u_t, \(tText)", grid: arrowGrid, field: exact, cap: cap, scale: scale, color: .darkGray, data: samples[k]))
-    learnedRow.append(fieldPlot("learned v_θ, \(tText)", grid: arrowGrid, field: learned, cap: cap, scale: scale, color: .blue, data: samples[k]))
+    exactRow.append(
+      fieldPlot(
+        "exact u_t, \(tText)", grid: arrowGrid, field: exact, cap: cap, scale: scale, color: .darkGray, data: samples[k]
+      ))
+    learnedRow.append(
+      fieldPlot(
+        "learned v_θ, \(tText)", grid: arrowGrid, field: learned, cap: cap, scale: scale, color: .blue, data: samples[k]
+      ))
 
-    let difference = (model(networkInput(t: t, x: heatGrid)) - exactField(mixture, t: t, x: heatGrid)).squared().sumOverRows().squareRoot()
+    let difference = (model(networkInput(t: t, x: heatGrid)) - exactField(mixture, t: t, x: heatGrid)).squared()
+      .sumOverRows().squareRoot()
     // Only where the data is: cells where p_t is below 0.1% of its peak are left blank.
     let density = mixtureDensity(t: t, x: heatGrid)
     let peak = density.max() ?? 1
     var values: [[Double]] = []
     for i in 0..<cells {
-      values.append((0..<cells).map { density[i * cells + $0] >= 1e-3 * peak ? Double(difference[0, i * cells + $0]) : .nan })
+      values.append(
+        (0..<cells).map { density[i * cells + $0] >= 1e-3 * peak ? Double(difference[0, i * cells + $0]) : .nan })
     }
-    var p = Plot(title: "‖v_θ − u_t‖, \(tText): RMS over p_t \(fmt(errors[k], 3))", xLabel: "x₁", yLabel: "x₂", xRange: box, yRange: box, equalAspect: true)
-    p.heatmap(xRange: box, yRange: box, values: values, colormap: .magnitude, valueRange: 0...1, colorbarLabel: "‖learned − exact‖ (blank: no data there)")
+    var p = Plot(
+      title: "‖v_θ − u_t‖, \(tText): RMS over p_t \(fmt(errors[k], 3))", xLabel: "x₁", yLabel: "x₂", xRange: box,
+      yRange: box, equalAspect: true)
+    p.heatmap(
+      xRange: box, yRange: box, values: values, colormap: .magnitude, valueRange: 0...1,
+      colorbarLabel: "‖learned − exact‖ (blank: no data there)")
     let s = samples[k]
     let every = Array(stride(from: 0, to: s.cols, by: max(1, s.cols / 400)))  // both clusters, not the first 400
-    p.scatter(every.map { Double(s[0, $0]) }, every.map { Double(s[1, $0]) }, color: RGBA.darkGray.withAlpha(0.5), radius: 1.2, label: "x_t ~ p_t")
+    p.scatter(
+      every.map { Double(s[0, $0]) }, every.map { Double(s[1, $0]) }, color: RGBA.darkGray.withAlpha(0.5), radius: 1.2,
+      label: "x_t ~ p_t")
     differenceRow.append(p)
   }
   return Figure(
     exactRow + learnedRow + differenceRow, columns: 3, panelWidth: 460, panelHeight: 440,
-    title: "Lab 4: the learned field beside the exact field (\(recipe); arrows: direction and speed, longest ones capped)"
+    title:
+      "Lab 4: the learned field beside the exact field (\(recipe); arrows: direction and speed, longest ones capped)"
   ).render()
 }
 
@@ -288,25 +314,43 @@ Lab.main(spec) { run in
   } catch {
     throw LabError.failure("\(error)")
   }
-  run.say("  wrote \(paramsURL.lastPathComponent) in --out (\(main.model.parameterCount) parameters, sizes \(main.model.sizes.map(String.init).joined(separator: "→")))")
+  run.say(
+    "  wrote \(paramsURL.lastPathComponent) in --out (\(main.model.parameterCount) parameters, sizes \(main.model.sizes.map(String.init).joined(separator: "→")))"
+  )
 
   // The numbers.
   run.say("")
-  run.say("  steps \(steps), batch \(n), lr \(run.string("lr")), \(fixed ? "fixed batch" : "fresh batches"): \(fmt(main.stepsPerSecond, 4)) steps/s (\(fmt(main.seconds, 3)) s)")
-  run.say("  loss  first step \(fmt(Double(main.losses.first!)))   last step \(fmt(Double(main.losses.last!)))   mean of last \(window) \(fmt(smoothedLoss))")
+  run.say(
+    "  steps \(steps), batch \(n), lr \(run.string("lr")), \(fixed ? "fixed batch" : "fresh batches"): \(fmt(main.stepsPerSecond, 4)) steps/s (\(fmt(main.seconds, 3)) s)"
+  )
+  run.say(
+    "  loss  first step \(fmt(Double(main.losses.first!)))   last step \(fmt(Double(main.losses.last!)))   mean of last \(window) \(fmt(smoothedLoss))"
+  )
   run.say("  loss on 20 000 fresh samples \(fmt(heldOutMain))   loss floor \(fmt(floor.value)) ± \(fmt(floor.se, 2))")
   run.say("")
   run.say("  field error RMS over p_t   before    after    (RMS ‖u_t‖)")
   for (k, t) in fieldTimes.enumerated() {
-    run.say(String(format: "  t = %.1f                   %7.3f  %7.3f    (%.3f)", t, errorsBefore[k], measured[k].error, measured[k].scale))
+    run.say(
+      String(
+        format: "  t = %.1f                   %7.3f  %7.3f    (%.3f)", t, errorsBefore[k], measured[k].error,
+        measured[k].scale))
   }
 
   try run.save(
-    Figure([lossPlot([(name: "", losses: main.losses, color: .blue)], floor: floor.value, window: drawnWindow,
-      title: "Lab 4: training loss, \(fixed ? "fixed batch" : "fresh batches") (n = \(n), lr = \(run.string("lr")))")],
-      panelWidth: 760, panelHeight: 460).render(),
+    Figure(
+      [
+        lossPlot(
+          [(name: "", losses: main.losses, color: .blue)], floor: floor.value, window: drawnWindow,
+          title: "Lab 4: training loss, \(fixed ? "fixed batch" : "fresh batches") (n = \(n), lr = \(run.string("lr")))"
+        )
+      ],
+      panelWidth: 760, panelHeight: 460
+    ).render(),
     "lab4-loss.png")
-  try run.save(fieldFigure(main.model, samples: samples, errors: measured.map(\.error), recipe: fixed ? "fixed batch" : "fresh batches"), "lab4-field.png")
+  try run.save(
+    fieldFigure(
+      main.model, samples: samples, errors: measured.map(\.error), recipe: fixed ? "fixed batch" : "fresh batches"),
+    "lab4-field.png")
 
   run.summary["steps"] = JSONValue(steps)
   run.summary["batch"] = JSONValue(n)
@@ -330,28 +374,42 @@ Lab.main(spec) { run in
   guard run.flag("compare") else { return }
   run.say("")
   run.say("comparing with \(fixed ? "fresh batches" : "one fixed batch (the tutorial)") …")
-  let other = try trainRun(run, fixed: !fixed, steps: steps, n: n, lr: lr, label: fixed ? "fresh batches" : "fixed batch")
+  let other = try trainRun(
+    run, fixed: !fixed, steps: steps, n: n, lr: lr, label: fixed ? "fresh batches" : "fixed batch")
   let (fresh, tutorial) = fixed ? (other, main) : (main, other)
   let curveTimes = (0...18).map { Double($0) / 20 }
   var curveRng = run.rng("comparison")
   let curveSamples = curveTimes.map { pathSamples(t: $0, count: 2000, using: &curveRng) }
   let freshErrors = zip(curveTimes, curveSamples).map { fieldError(fresh.model, t: $0, samples: $1).error }
   let fixedErrors = zip(curveTimes, curveSamples).map { fieldError(tutorial.model, t: $0, samples: $1).error }
-  var errorPlot = Plot(title: "learned − exact field, RMS over p_t", xLabel: "t", yLabel: "RMS ‖v_θ − u_t‖ where the data is", xRange: 0...1, yRange: 0...(max(freshErrors.max()!, fixedErrors.max()!) * 1.15))
+  var errorPlot = Plot(
+    title: "learned − exact field, RMS over p_t", xLabel: "t", yLabel: "RMS ‖v_θ − u_t‖ where the data is",
+    xRange: 0...1, yRange: 0...(max(freshErrors.max()!, fixedErrors.max()!) * 1.15))
   errorPlot.line(curveTimes, freshErrors, color: .blue, width: 2, label: "fresh batches")
   errorPlot.line(curveTimes, fixedErrors, color: .orange, width: 2, label: "one fixed batch")
   let heldOutFixed = heldOutLoss(tutorial.model, batch: heldOut)
   let heldOutFresh = heldOutLoss(fresh.model, batch: heldOut)
   let comparisonWindow = drawnWindow
   var losses = lossPlot(
-    [(name: "fresh batches: ", losses: fresh.losses, color: .blue), (name: "fixed batch: ", losses: tutorial.losses, color: .orange)],
+    [
+      (name: "fresh batches: ", losses: fresh.losses, color: .blue),
+      (name: "fixed batch: ", losses: tutorial.losses, color: .orange),
+    ],
     floor: floor.value, window: comparisonWindow, title: "training loss: fixed batch vs fresh batches")
-  losses.text("loss on fresh data after training: fixed \(fmt(heldOutFixed, 3)), fresh \(fmt(heldOutFresh, 3))",
+  losses.text(
+    "loss on fresh data after training: fixed \(fmt(heldOutFixed, 3)), fresh \(fmt(heldOutFresh, 3))",
     x: Double(steps) * 0.03, y: max(floor.value, 0.01) * 0.45, color: .darkGray)
-  try run.save(Figure([losses, errorPlot], columns: 2, panelWidth: 640, panelHeight: 460,
-    title: "Lab 4: a fixed batch is memorised; fresh batches learn the field").render(), "lab4-batches.png")
-  run.say("  fixed batch: last-\(window) training loss \(fmt(smoothed(tutorial.losses, window: window).last!)), on fresh data \(fmt(heldOutFixed))")
-  run.say("  fresh:       last-\(window) training loss \(fmt(smoothed(fresh.losses, window: window).last!)), on fresh data \(fmt(heldOutFresh))")
+  try run.save(
+    Figure(
+      [losses, errorPlot], columns: 2, panelWidth: 640, panelHeight: 460,
+      title: "Lab 4: a fixed batch is memorised; fresh batches learn the field"
+    ).render(), "lab4-batches.png")
+  run.say(
+    "  fixed batch: last-\(window) training loss \(fmt(smoothed(tutorial.losses, window: window).last!)), on fresh data \(fmt(heldOutFixed))"
+  )
+  run.say(
+    "  fresh:       last-\(window) training loss \(fmt(smoothed(fresh.losses, window: window).last!)), on fresh data \(fmt(heldOutFresh))"
+  )
   run.summary["comparison"] = [
     "fixed_smoothed_loss": JSONValue(smoothed(tutorial.losses, window: window).last!),
     "fixed_held_out_loss": JSONValue(heldOutFixed),

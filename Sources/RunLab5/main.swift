@@ -93,7 +93,9 @@ func samplesFigure(samples: Matrix, target: Matrix, method: ODEMethod, steps: In
     title: "Samples at t = 1 (\(method.rawValue), \(steps) steps)", xLabel: "x₁", yLabel: "x₂",
     xRange: -3...3, yRange: -3...3, equalAspect: true)
   p.scatter(doubles(target, row: 0), doubles(target, row: 1), color: .lightGray, radius: 3, label: "target data")
-  p.scatter(doubles(samples, row: 0), doubles(samples, row: 1), color: RGBA.blue.withAlpha(0.7), radius: 2.5, label: "generated")
+  p.scatter(
+    doubles(samples, row: 0), doubles(samples, row: 1), color: RGBA.blue.withAlpha(0.7), radius: 2.5, label: "generated"
+  )
   markCentres(&p)
   let shares = report.clusters.map { String(format: "%.0f%%", 100 * $0.share) }
   p.text("\(shares[0]) near (1, 1)", x: 1.2, y: 0.55, color: .darkGray)
@@ -111,11 +113,15 @@ func trajectoryPanel(_ traj: [Matrix], title: String, count: Int) -> Plot {
     p.line(xs, ys, color: clusterColours[k].withAlpha(0.45), width: 1.2)
   }
   let cols = 0..<shown
-  p.scatter(cols.map { Double(first[0, $0]) }, cols.map { Double(first[1, $0]) }, color: .gray, radius: 2, label: "start (noise, t = 0)")
+  p.scatter(
+    cols.map { Double(first[0, $0]) }, cols.map { Double(first[1, $0]) }, color: .gray, radius: 2,
+    label: "start (noise, t = 0)")
   for k in 0..<2 {
     let js = cols.filter { nearestCentre(last[0, $0], last[1, $0]) == k }
     let name = k == 0 ? "end near (1, 1)" : "end near (−1, −1)"
-    p.scatter(js.map { Double(last[0, $0]) }, js.map { Double(last[1, $0]) }, color: clusterColours[k], radius: 2.5, label: name)
+    p.scatter(
+      js.map { Double(last[0, $0]) }, js.map { Double(last[1, $0]) }, color: clusterColours[k], radius: 2.5, label: name
+    )
   }
   markCentres(&p, label: nil)
   return p
@@ -142,12 +148,15 @@ func snapshotsFigure(_ traj: [Matrix], steps: Int) -> Figure {
   let final = traj.last!
   let plots = indices.map { k -> Plot in
     let t = Double(k) / Double(steps)
-    var p = Plot(title: String(format: "t = %.3g", t), xLabel: "x₁", yLabel: "x₂", xRange: -3...3, yRange: -3...3, equalAspect: true)
+    var p = Plot(
+      title: String(format: "t = %.3g", t), xLabel: "x₁", yLabel: "x₂", xRange: -3...3, yRange: -3...3,
+      equalAspect: true)
     let x = traj[k]
     for c in 0..<2 {
       let js = (0..<x.cols).filter { nearestCentre(final[0, $0], final[1, $0]) == c }
-      p.scatter(js.map { Double(x[0, $0]) }, js.map { Double(x[1, $0]) }, color: clusterColours[c].withAlpha(0.75), radius: 2,
-                label: k == 0 ? (c == 0 ? "ends near (1, 1)" : "ends near (−1, −1)") : nil)
+      p.scatter(
+        js.map { Double(x[0, $0]) }, js.map { Double(x[1, $0]) }, color: clusterColours[c].withAlpha(0.75), radius: 2,
+        label: k == 0 ? (c == 0 ? "ends near (1, 1)" : "ends near (−1, −1)") : nil)
     }
     markCentres(&p, label: k == 0 ? "true centres" : nil)
     return p
@@ -157,7 +166,9 @@ func snapshotsFigure(_ traj: [Matrix], steps: Int) -> Figure {
     title: "The samples on their way: noise at t = 0, data at t = 1 (colour = where each point ends)")
 }
 
-func orderFigure(stepCounts: [Int], errors: [ODEMethod: [Double]], order: [ODEMethod: Double], referenceSteps: Int) -> Figure {
+func orderFigure(stepCounts: [Int], errors: [ODEMethod: [Double]], order: [ODEMethod: Double], referenceSteps: Int)
+  -> Figure
+{
   var p = Plot(
     title: "Error vs steps on the exact field", xLabel: "steps over [0, 1]",
     yLabel: "RMS error at t = 1", xScale: .log10, yScale: .log10)
@@ -219,13 +230,17 @@ Lab.main(spec) { run in
   var noiseRNG = run.rng("noise")
   let x0 = noise(n, using: &noiseRNG)
   let field = networkField(model)
-  run.say("moving \(n) noise points from t = 0 to t = 1: \(method.rawValue), \(steps) steps, \(steps * method.evaluationsPerStep) network evaluations")
+  run.say(
+    "moving \(n) noise points from t = 0 to t = 1: \(method.rawValue), \(steps) steps, \(steps * method.evaluationsPerStep) network evaluations"
+  )
   let (samples, trajectory) = sample(field, from: x0, steps: steps, method: method, record: true)
   guard samples.isFinite else {
-    throw LabError.failure("the samples are not finite numbers (NaN or ∞): check your step functions and the parameter file")
+    throw LabError.failure(
+      "the samples are not finite numbers (NaN or ∞): check your step functions and the parameter file")
   }
   guard trajectory.count == steps + 1 else {
-    throw LabError.failure("sample(record: true) returned \(trajectory.count) matrices; expected steps + 1 = \(steps + 1) (x0 first)")
+    throw LabError.failure(
+      "sample(record: true) returned \(trajectory.count) matrices; expected steps + 1 = \(steps + 1) (x0 first)")
   }
 
   // Fresh target samples: for the figures and the energy distance. The
@@ -275,14 +290,20 @@ Lab.main(spec) { run in
   run.say(String(format: "target         0.500   (±1.000, ±1.000)  (%.3f, %.3f)", 0.05, 0.05))
   run.say("")
   run.say(String(format: "energy distance to fresh target samples: %.4f", energy))
-  run.say(String(format: "  for comparison: independent target draws %.4f, the noise itself %.4f, exact field + same solver %.4f", energyFloor, energyNoise, exactEnergy))
+  run.say(
+    String(
+      format: "  for comparison: independent target draws %.4f, the noise itself %.4f, exact field + same solver %.4f",
+      energyFloor, energyNoise, exactEnergy))
   run.say("")
   run.say("error vs steps on the exact field (RMS distance to midpoint with \(referenceSteps) steps):")
   run.say("steps    euler       midpoint")
   for (k, s) in stepCounts.enumerated() {
     run.say(String(format: "%5d    %.3e   %.3e", s, errors[.euler]![k], errors[.midpoint]![k]))
   }
-  run.say(String(format: "observed order (fit over %d…%d steps): euler %.2f, midpoint %.2f", stepCounts[fitFrom], stepCounts.last!, order[.euler]!, order[.midpoint]!))
+  run.say(
+    String(
+      format: "observed order (fit over %d…%d steps): euler %.2f, midpoint %.2f", stepCounts[fitFrom], stepCounts.last!,
+      order[.euler]!, order[.midpoint]!))
   run.say("")
 
   // MARK: Files
@@ -295,12 +316,16 @@ Lab.main(spec) { run in
   }
   try run.save(text: csv, "lab5-samples.csv")
 
-  try run.save(samplesFigure(samples: samples, target: target, method: method, steps: steps, report: report).render(), "lab5-samples.png")
+  try run.save(
+    samplesFigure(samples: samples, target: target, method: method, steps: steps, report: report).render(),
+    "lab5-samples.png")
   try run.save(
     trajectoriesFigure(network: trajectory, exact: exactTrajectory, method: method, steps: steps).render(),
     "lab5-trajectories.png")
   try run.save(snapshotsFigure(trajectory, steps: steps).render(), "lab5-snapshots.png")
-  try run.save(orderFigure(stepCounts: stepCounts, errors: errors, order: order, referenceSteps: referenceSteps).render(), "lab5-order.png")
+  try run.save(
+    orderFigure(stepCounts: stepCounts, errors: errors, order: order, referenceSteps: referenceSteps).render(),
+    "lab5-order.png")
 
   let s = run.summary
   s["params"] = .string(source)

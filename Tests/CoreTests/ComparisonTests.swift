@@ -24,15 +24,16 @@ struct ComparisonTests {
   @Test("flattening names every leaf by its path, in order")
   func flattens() {
     let leaves = Comparison.flatten(summary)
-    #expect(leaves.map(\.path) == [
-      "steps",
-      "clusters[0].centre[0]", "clusters[0].centre[1]", "clusters[0].mean[0]", "clusters[0].mean[1]",
-      "clusters[0][\"within_0.25\"]",
-      "clusters[1].centre[0]", "clusters[1].centre[1]", "clusters[1].mean[0]", "clusters[1].mean[1]",
-      "clusters[1][\"within_0.25\"]",
-      "field_error[\"t=0.5\"]", "fixed_batch", "params", "steps_per_second", "train_seconds",
-      "comparison.times[0]", "comparison.times[1]",
-    ])
+    #expect(
+      leaves.map(\.path) == [
+        "steps",
+        "clusters[0].centre[0]", "clusters[0].centre[1]", "clusters[0].mean[0]", "clusters[0].mean[1]",
+        "clusters[0][\"within_0.25\"]",
+        "clusters[1].centre[0]", "clusters[1].centre[1]", "clusters[1].mean[0]", "clusters[1].mean[1]",
+        "clusters[1][\"within_0.25\"]",
+        "field_error[\"t=0.5\"]", "fixed_batch", "params", "steps_per_second", "train_seconds",
+        "comparison.times[0]", "comparison.times[1]",
+      ])
     #expect(leaves[4].value == .number(1.01))
     #expect(leaves[12].value == .text("false"))
     let numbers = Comparison.numbers(summary)
@@ -106,8 +107,9 @@ struct ComparisonTests {
     #expect(tally[.same] == 12 && tally[.close] == 1 && tally[.differs] == 1 && tally[.missing] == 1)
     #expect(tally[.extra] == 1 && tally[.skipped] == 3)
     #expect("\(tally)" == "12 same, 1 close, 1 differ, 1 missing, 1 only in yours, 3 machine-dependent not judged")
-    #expect("\(Comparison.Tally(Comparison.compare(yours: summary, reference: summary)))"
-      == "15 same, 0 close, 0 differ, 3 machine-dependent not judged")
+    #expect(
+      "\(Comparison.Tally(Comparison.compare(yours: summary, reference: summary)))"
+        == "15 same, 0 close, 0 differ, 3 machine-dependent not judged")
   }
 
   func picture(_ w: Int, _ h: Int, _ color: RGBA = .white) -> Image { Image(width: w, height: h, background: color) }

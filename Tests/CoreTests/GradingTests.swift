@@ -20,7 +20,9 @@ struct GradingTests {
       return
     }
     #expect(text.contains("Index out of range"))
-    #expect(text.contains("Tests/CoreTests/GradingTests.swift:7") && text.contains("outOfRange"), "the trap's place is named: \(text)")
+    #expect(
+      text.contains("Tests/CoreTests/GradingTests.swift:7") && text.contains("outOfRange"),
+      "the trap's place is named: \(text)")
   }
 
   @Test("todo() in the child ends it cleanly and names the exercise and place")

@@ -49,7 +49,9 @@ struct MatrixTests {
               let got = Matrix.product(a, ta, b, tb)
               let want = naiveProduct(a, ta, b, tb)
               let err = got.maxAbsDifference(want)
-              #expect(err <= 1e-4 * Float(k).squareRoot(), "op(A)\(m)×\(k)·op(B)\(k)×\(n) tA=\(ta) tB=\(tb): max error \(err)")
+              #expect(
+                err <= 1e-4 * Float(k).squareRoot(), "op(A)\(m)×\(k)·op(B)\(k)×\(n) tA=\(ta) tB=\(tb): max error \(err)"
+              )
               checked += 1
             }
           }
@@ -101,7 +103,9 @@ struct MatrixTests {
     var worstExp: Float = 0, worstExpm1: Float = 0
     for (k, x) in xs.enumerated() {
       let refE = Float(Foundation.exp(Double(x))), refE1 = Float(Foundation.expm1(Double(x)))
-      if refE.isNormal && refE < .greatestFiniteMagnitude { worstExp = max(worstExp, abs(e.storage[k] - refE) / refE.ulp) }
+      if refE.isNormal && refE < .greatestFiniteMagnitude {
+        worstExp = max(worstExp, abs(e.storage[k] - refE) / refE.ulp)
+      }
       if refE1 != 0 && refE1.isNormal { worstExpm1 = max(worstExpm1, abs(e1.storage[k] - refE1) / refE1.ulp) }
     }
     #expect(worstExp <= 2, "exp: worst error \(worstExp) ulp")

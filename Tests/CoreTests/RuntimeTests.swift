@@ -51,7 +51,9 @@ struct RuntimeTests {
   @Test("usage lists every option with its default")
   func usage() {
     let u = spec.usage
-    for name in ["--seed N", "--out PATH", "--quiet", "--help", "--steps N", "--lr X", "--method euler|midpoint", "--fixed"] {
+    for name in [
+      "--seed N", "--out PATH", "--quiet", "--help", "--steps N", "--lr X", "--method euler|midpoint", "--fixed",
+    ] {
       #expect(u.contains(name), "usage lacks \(name)")
     }
     #expect(u.contains("(default: 777)"))
@@ -110,7 +112,9 @@ struct RuntimeTests {
     rejected(Array("not a model".utf8), "not a FlowLab parameter file")
     rejected(good + [0], "unexpected bytes")
     rejected(good, "expected 3→5→2", expected: [3, 5, 2])
-    #expect(throws: ParameterFile.Problem.self) { try ParameterFile.read(from: dir.appendingPathComponent("missing.bin").path) }
+    #expect(throws: ParameterFile.Problem.self) {
+      try ParameterFile.read(from: dir.appendingPathComponent("missing.bin").path)
+    }
     #expect(throws: ParameterFile.Problem.self) {
       try ParameterFile.write(sizes: [3, 5, 2], parameters: params, to: dir.appendingPathComponent("x.bin").path)
     }
@@ -135,7 +139,8 @@ struct RunnerTests {
       }
       let r = try run(tool, ["--bogus"])
       #expect(r.status == 2, "\(tool) --bogus exited \(r.status)")
-      #expect(r.err.contains("unknown option '--bogus'") && r.err.contains("usage: swift run \(tool)"), "\(tool): \(r.err)")
+      #expect(
+        r.err.contains("unknown option '--bogus'") && r.err.contains("usage: swift run \(tool)"), "\(tool): \(r.err)")
       #expect(!r.err.contains("Fatal error") && !r.err.contains("crashed"))
       let h = try run(tool, ["--help"])
       #expect(h.status == 0 && h.out.contains("--seed N"), "\(tool) --help")
@@ -146,6 +151,7 @@ struct RunnerTests {
   func unwritableOut() throws {
     let r = try run("lab3", ["--out", "/proc/flowlab-cannot-write-here"])
     #expect(r.status == 1, "exited \(r.status): \(r.err)")
-    #expect(r.err.contains("lab3: error: cannot create the output folder '/proc/flowlab-cannot-write-here'"), "\(r.err)")
+    #expect(
+      r.err.contains("lab3: error: cannot create the output folder '/proc/flowlab-cannot-write-here'"), "\(r.err)")
   }
 }

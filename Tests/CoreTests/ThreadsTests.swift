@@ -10,7 +10,10 @@ struct ThreadsTests {
     var rng = SplitMix64(seed: 11)
     let before = Matrix.productThreads
     defer { Matrix.productThreads = before }
-    for (m, n, k, ta, tb) in [(64, 256, 64, false, false), (64, 256, 64, true, false), (64, 64, 256, false, true), (2, 256, 64, false, false), (33, 77, 300, false, false)] {
+    for (m, n, k, ta, tb) in [
+      (64, 256, 64, false, false), (64, 256, 64, true, false), (64, 64, 256, false, true), (2, 256, 64, false, false),
+      (33, 77, 300, false, false),
+    ] {
       let a = Matrix.normal(ta ? k : m, ta ? m : k, using: &rng)
       let b = Matrix.normal(tb ? n : k, tb ? k : n, using: &rng)
       Matrix.productThreads = 1

@@ -38,8 +38,11 @@ public struct Sandbox: Codable, Sendable {
   public init() {
     // Ask the Swift runtime for a symbolicated backtrace of the crashed thread
     // when a child traps; the child inherits this environment.
-    setenv("SWIFT_BACKTRACE", "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=yes,limit=40", 1)
-    reportPath = FileManager.default.temporaryDirectory
+    setenv(
+      "SWIFT_BACKTRACE",
+      "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,sanitize=yes,limit=40", 1)
+    reportPath =
+      FileManager.default.temporaryDirectory
       .appendingPathComponent("flowlab-grade-\(UUID().uuidString).txt").path
   }
 
@@ -138,7 +141,9 @@ public func check(
   _ got: Double, _ expected: Double, _ what: String, abs absTol: Double = 1e-5, rel: Double = 1e-4,
   hint: String = "", sourceLocation: SourceLocation = #_sourceLocation
 ) -> Bool {
-  let ok = got.isFinite == expected.isFinite && (got == expected || Swift.abs(got - expected) <= absTol + rel * Swift.abs(expected))
+  let ok =
+    got.isFinite == expected.isFinite
+    && (got == expected || Swift.abs(got - expected) <= absTol + rel * Swift.abs(expected))
   if !ok {
     var m = "\(what): expected \(show(expected)), got \(show(got))"
     if !hint.isEmpty { m += "\n  hint: \(hint)" }
@@ -177,7 +182,8 @@ public func check(
   }
   guard worst >= 0 else { return true }
   let i = worst % got.rows, j = worst / got.rows
-  var m = "\(what): entry (\(i), \(j)) expected \(show(Double(expected.storage[worst]))), got \(show(Double(got.storage[worst])))"
+  var m =
+    "\(what): entry (\(i), \(j)) expected \(show(Double(expected.storage[worst]))), got \(show(Double(got.storage[worst])))"
   m += " (\(got.shapeText); worst of the entries off)"
   if !hint.isEmpty { m += "\n  hint: \(hint)" }
   Issue.record(Comment(rawValue: m), sourceLocation: sourceLocation)

@@ -54,9 +54,13 @@ public enum LabTool {
   }
 
   /// Outside a sandbox: cancels the test when the tool stopped at a `todo`.
-  public static func cancelIfNotAttempted(_ result: Result, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+  public static func cancelIfNotAttempted(
+    _ result: Result, _ name: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
     if let (exercise, place) = result.notAttempted {
-      try Test.cancel("not attempted yet: \(exercise) — open \(place) (swift run \(name) stops there)", sourceLocation: sourceLocation)
+      try Test.cancel(
+        "not attempted yet: \(exercise) — open \(place) (swift run \(name) stops there)", sourceLocation: sourceLocation
+      )
     }
   }
 

@@ -36,8 +36,9 @@ struct Lab1KnownExpressionTests {
       // expression in plain Python floats with central differences (h = 1e-6):
       // g = 24.7040816327, dg/da = 138.8338192605, dg/db = 645.5772595348.
       check(g.data, 24.7040816327, "g", abs: 1e-8, rel: 1e-9, hint: "check each operation's value: + − × ÷ and pow")
-      check(a.grad, 138.8338192605, "dg/da", abs: 1e-5, rel: 1e-7,
-            hint: "a is used in c, d, both relus and −a: its gradient adds up over all of them")
+      check(
+        a.grad, 138.8338192605, "dg/da", abs: 1e-5, rel: 1e-7,
+        hint: "a is used in c, d, both relus and −a: its gradient adds up over all of them")
       check(b.grad, 645.5772595348, "dg/db", abs: 1e-5, rel: 1e-7, hint: "b is used in c, d (twice) and both relus")
     }
     try sandbox.conclude()
@@ -119,7 +120,7 @@ func eluD(_ x: Double) -> Double {
   return Foundation.exp(x) - 1
 }
 
-@differentiable(reverse, wrt: (a, b))
+@differentiable(reverse,wrt: (a, b))
 func applyD(_ op: Step.Op, _ a: Double, _ b: Double, _ k: Double) -> Double {
   switch op {
   case .add: return a + b
@@ -137,7 +138,7 @@ func applyD(_ op: Step.Op, _ a: Double, _ b: Double, _ k: Double) -> Double {
   }
 }
 
-@differentiable(reverse, wrt: x)
+@differentiable(reverse,wrt: x)
 func runOnDouble(_ program: [Step], _ x: [Double]) -> Double {
   var r = x
   for k in 0..<program.count {
@@ -202,12 +203,17 @@ struct Lab1OracleTests {
         check(out.data, runOnDouble(program, x), "value of a random expression", abs: 1e-12, rel: 1e-12)
         if gradientError(got, reference) > 1e-10, failures < 2 {
           failures += 1
-          check(false, """
+          check(
+            false,
+            """
             the gradient of a random expression equals _Differentiation's
               expression: \(describe(program)); output r\(Lab1OracleTests.steps + 2)
               at (r0, r1, r2) = \(vector(x))
               expected \(vector(reference)), got \(vector(got))
-            """, hint: "the operation tests show which rule is off; if they pass, look at backward()'s accumulation and chain factor")
+            """,
+            hint:
+              "the operation tests show which rule is off; if they pass, look at backward()'s accumulation and chain factor"
+          )
         }
       }
     }
@@ -231,16 +237,24 @@ struct Lab1OracleTests {
         // Central differences of the plain-Double program (elu's kink is crossed
         // only with probability ~ h, and then the tolerance below still holds).
         let reference = (0..<3).map { i in
-          centralDifference({ t in var y = x; y[i] = t; return runOnDouble(program, y) }, at: x[i], h: 1e-6)
+          centralDifference(
+            { t in
+              var y = x; y[i] = t; return runOnDouble(program, y)
+            }, at: x[i], h: 1e-6)
         }
         if gradientError(got, reference) > 1e-5, failures < 2 {
           failures += 1
-          check(false, """
+          check(
+            false,
+            """
             the gradient of a random expression matches central differences
               expression: \(describe(program)); output r\(Lab1OracleTests.steps + 2)
               at (r0, r1, r2) = \(vector(x))
               expected \(vector(reference)), got \(vector(got))
-            """, hint: "the operation tests show which rule is off; if they pass, look at backward()'s accumulation and chain factor")
+            """,
+            hint:
+              "the operation tests show which rule is off; if they pass, look at backward()'s accumulation and chain factor"
+          )
         }
       }
     }
@@ -266,10 +280,12 @@ struct Lab1EluTests {
         e.backward()
         let value = x > 0 ? x : Foundation.expm1(x)
         let slope = x > 0 ? 1 : Foundation.exp(x)
-        check(e.data, value, "elu(\(num(x)))", abs: 0, rel: 1e-9,
-              hint: x > 0 ? "elu(a) = a for a > 0" : "eᵃ − 1 loses digits for tiny a: use Foundation.expm1(data)")
-        check(v.grad, slope, "elu′(\(num(x)))", abs: 1e-15, rel: 1e-12,
-              hint: x > 0 ? "slope 1 for a > 0" : "slope eᵃ for a ≤ 0")
+        check(
+          e.data, value, "elu(\(num(x)))", abs: 0, rel: 1e-9,
+          hint: x > 0 ? "elu(a) = a for a > 0" : "eᵃ − 1 loses digits for tiny a: use Foundation.expm1(data)")
+        check(
+          v.grad, slope, "elu′(\(num(x)))", abs: 1e-15, rel: 1e-12,
+          hint: x > 0 ? "slope 1 for a > 0" : "slope eᵃ for a ≤ 0")
       }
     }
     try sandbox.conclude()
@@ -285,8 +301,9 @@ struct Lab1EluTests {
         let v = Value(x)
         v.elu().backward()
         let fd = centralDifference({ Value($0).elu().data }, at: x, h: 1e-6)
-        check(v.grad, fd, "elu′(\(num(x))) against the central difference", abs: 1e-6, rel: 1e-6,
-              hint: "elu′(a) = 1 for a > 0, eᵃ for a ≤ 0")
+        check(
+          v.grad, fd, "elu′(\(num(x))) against the central difference", abs: 1e-6, rel: 1e-6,
+          hint: "elu′(a) = 1 for a > 0, eᵃ for a ≤ 0")
       }
     }
     try sandbox.conclude()

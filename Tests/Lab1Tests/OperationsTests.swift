@@ -15,7 +15,9 @@ struct Lab1OperationsTests {
       let a = Value(1.7), b = Value(-0.6)
       let c = a + b
       check(c.data, 1.1, "(1.7) + (−0.6)", hint: "the result's data is a.data + b.data")
-      check(pathDerivative(of: c, wrt: a), 1, "∂(a + b)/∂a", hint: "Value(a.data + b.data, inputs: [(a, 1), (b, 1)], op: \"+\")")
+      check(
+        pathDerivative(of: c, wrt: a), 1, "∂(a + b)/∂a",
+        hint: "Value(a.data + b.data, inputs: [(a, 1), (b, 1)], op: \"+\")")
       check(pathDerivative(of: c, wrt: b), 1, "∂(a + b)/∂b", hint: "the edge to b carries 1")
       check(pathDerivative(of: a + a, wrt: a), 2, "∂(a + a)/∂a", hint: "a + a has two edges to a, each carrying 1")
       let k = 2.5 + a
@@ -33,8 +35,10 @@ struct Lab1OperationsTests {
       let a = Value(1.7), b = Value(-0.6)
       let c = a * b
       check(c.data, -1.02, "(1.7) × (−0.6)", hint: "the result's data is a.data * b.data")
-      check(pathDerivative(of: c, wrt: a), -0.6, "∂(a·b)/∂a at a = 1.7, b = −0.6", hint: "∂(a·b)/∂a is the other factor, b")
-      check(pathDerivative(of: c, wrt: b), 1.7, "∂(a·b)/∂b at a = 1.7, b = −0.6", hint: "∂(a·b)/∂b is the other factor, a")
+      check(
+        pathDerivative(of: c, wrt: a), -0.6, "∂(a·b)/∂a at a = 1.7, b = −0.6", hint: "∂(a·b)/∂a is the other factor, b")
+      check(
+        pathDerivative(of: c, wrt: b), 1.7, "∂(a·b)/∂b at a = 1.7, b = −0.6", hint: "∂(a·b)/∂b is the other factor, a")
       check(pathDerivative(of: a * a, wrt: a), 3.4, "∂(a·a)/∂a at a = 1.7", hint: "two edges to a, each carrying a: 2a")
       check(pathDerivative(of: 3 * b, wrt: b), 3, "∂(3·b)/∂b")
     }
@@ -81,7 +85,9 @@ struct Lab1OperationsTests {
       let c = a / b
       check(c.data, -3, "1.5 / (−0.5)", hint: "the result's data is a.data / b.data")
       check(pathDerivative(of: c, wrt: a), -2, "∂(a/b)/∂a at a = 1.5, b = −0.5", hint: "∂(a/b)/∂a = 1/b")
-      check(pathDerivative(of: c, wrt: b), -6, "∂(a/b)/∂b at a = 1.5, b = −0.5", hint: "∂(a/b)/∂b = −a/b²: mind the sign and the square")
+      check(
+        pathDerivative(of: c, wrt: b), -6, "∂(a/b)/∂b at a = 1.5, b = −0.5",
+        hint: "∂(a/b)/∂b = −a/b²: mind the sign and the square")
       let k = 3 / b
       check(k.data, -6, "3 / b at b = −0.5")
       check(pathDerivative(of: k, wrt: b), -12, "∂(3/b)/∂b at b = −0.5", hint: "∂(3/b)/∂b = −3/b²")
@@ -119,11 +125,15 @@ struct Lab1OperationsTests {
         let a = Value(x)
         let e = a.exp()
         check(e.data, Foundation.exp(x), "exp(\(num(x)))", hint: "Foundation.exp(data)")
-        check(pathDerivative(of: e, wrt: a), Foundation.exp(x), "∂eᵃ/∂a at a = \(num(x))", hint: "the derivative of eᵃ is eᵃ itself")
+        check(
+          pathDerivative(of: e, wrt: a), Foundation.exp(x), "∂eᵃ/∂a at a = \(num(x))",
+          hint: "the derivative of eᵃ is eᵃ itself")
         let t = a.tanh()
         let tx = Foundation.tanh(x)
         check(t.data, tx, "tanh(\(num(x)))", hint: "Foundation.tanh(data)")
-        check(pathDerivative(of: t, wrt: a), 1 - tx * tx, "∂tanh(a)/∂a at a = \(num(x))", hint: "1 − tanh²(a), with t = tanh(a): 1 − t·t")
+        check(
+          pathDerivative(of: t, wrt: a), 1 - tx * tx, "∂tanh(a)/∂a at a = \(num(x))",
+          hint: "1 − tanh²(a), with t = tanh(a): 1 − t·t")
       }
       for x in [0.3, 1.0, 5.0] {
         let a = Value(x)

@@ -111,8 +111,7 @@ struct NetworkCase {
 
 /// ∂f/∂(every entry of every matrix) by central differences, in Float:
 /// (f(θ + h) − f(θ − h)) / 2h for each entry in turn.
-func centralDifferences(of f: ([Matrix]) -> Float, at point: [Matrix], h: Float = 1e-2) -> [Matrix]
-{
+func centralDifferences(of f: ([Matrix]) -> Float, at point: [Matrix], h: Float = 1e-2) -> [Matrix] {
   var grads: [Matrix] = []
   for m in point.indices {
     var g = Matrix(rows: point[m].rows, cols: point[m].cols)

@@ -21,8 +21,11 @@ struct Lab3DataTests {
       for n in [1, 2, 5, 7, 256, 1001] {
         var rng = SplitMix64(seed: 777)
         let x = twoClusters(n, using: &rng)
-        guard check(x.rows == 2 && x.cols == n, "twoClusters(\(n)) is 2×\(n) (got \(x.shapeText))",
-          hint: "one column per point, one row per coordinate") else { continue }
+        guard
+          check(
+            x.rows == 2 && x.cols == n, "twoClusters(\(n)) is 2×\(n) (got \(x.shapeText))",
+            hint: "one column per point, one row per coordinate")
+        else { continue }
         let first = (n + 1) / 2
         // Points are within 0.05·6 of their centre; x + y is ≈ +2 or ≈ −2.
         let wrong = (0..<n).filter { j in
@@ -30,8 +33,12 @@ struct Lab3DataTests {
           return j < first ? !(abs(side - 2) < 0.6) : !(abs(side + 2) < 0.6)
         }
         if let j = wrong.first {
-          check(false, "with n = \(n), column \(j) = (\(show(Double(x[0, j]))), \(show(Double(x[1, j])))) lies near \(j < first ? "(1, 1)" : "(−1, −1)") (\(wrong.count) columns misplaced)",
-            hint: "columns 0 ..< ⌈n/2⌉ = 0 ..< \(first) belong to (1, 1), columns \(first) ..< \(n) to (−1, −1); ⌈n/2⌉ = (n + 1) / 2 in integer arithmetic")
+          check(
+            false,
+            "with n = \(n), column \(j) = (\(show(Double(x[0, j]))), \(show(Double(x[1, j])))) lies near \(j < first ? "(1, 1)" : "(−1, −1)") (\(wrong.count) columns misplaced)",
+            hint:
+              "columns 0 ..< ⌈n/2⌉ = 0 ..< \(first) belong to (1, 1), columns \(first) ..< \(n) to (−1, −1); ⌈n/2⌉ = (n + 1) / 2 in integer arithmetic"
+          )
         }
       }
     }
@@ -59,10 +66,20 @@ struct Lab3DataTests {
           let meanTol = 5 * std / m.squareRoot(), stdTol = 5 * std / (2 * m).squareRoot()
           for row in 0..<2 {
             let s = rowStats(x, row: row, range)
-            check(s.mean, centre, "n = \(n), std = \(std): mean of coordinate \(row) over the \(name) cluster (5 standard errors: ±\(show(meanTol)))",
-              abs: meanTol, rel: 0, hint: "the \(name) cluster sits at (\(Int(centre)), \(Int(centre))); add the centre to std·ε with ε ~ N(0, 1)")
-            check(s.std, std, "n = \(n): standard deviation of coordinate \(row) over the \(name) cluster (±\(show(stdTol)))",
-              abs: stdTol, rel: 0, hint: "scale standard normal noise by `std` (use the parameter, not a constant): Matrix.normal(2, n, std: std, using: &rng)")
+            check(
+              s.mean, centre,
+              "n = \(n), std = \(std): mean of coordinate \(row) over the \(name) cluster (5 standard errors: ±\(show(meanTol)))",
+              abs: meanTol, rel: 0,
+              hint:
+                "the \(name) cluster sits at (\(Int(centre)), \(Int(centre))); add the centre to std·ε with ε ~ N(0, 1)"
+            )
+            check(
+              s.std, std,
+              "n = \(n): standard deviation of coordinate \(row) over the \(name) cluster (±\(show(stdTol)))",
+              abs: stdTol, rel: 0,
+              hint:
+                "scale standard normal noise by `std` (use the parameter, not a constant): Matrix.normal(2, n, std: std, using: &rng)"
+            )
           }
         }
       }
@@ -78,7 +95,9 @@ struct Lab3DataTests {
       var a = SplitMix64(seed: 777), b = SplitMix64(seed: 777), c = SplitMix64(seed: 778)
       let xa = twoClusters(64, using: &a), xb = twoClusters(64, using: &b), xc = twoClusters(64, using: &c)
       check(xa == xb, "two generators with seed 777 give the same data", hint: "draw every random number from `rng`")
-      check(xa != xc, "seeds 777 and 778 give different data", hint: "draw the noise from `rng` (Matrix.normal(…, using: &rng)), not from a generator of your own")
+      check(
+        xa != xc, "seeds 777 and 778 give different data",
+        hint: "draw the noise from `rng` (Matrix.normal(…, using: &rng)), not from a generator of your own")
     }
     try sandbox.conclude()
   }

@@ -10,7 +10,9 @@ func labMixture(_ m: MixtureSpec) -> GaussianMixture { GaussianMixture(means: m.
 /// Tolerance per coordinate: 5 Monte-Carlo standard errors (computed from the
 /// samples) + 2e-3 for Float arithmetic. 200 000 samples per point give standard
 /// errors of about 0.002–0.01 here.
-func compareWithMonteCarlo(_ mixture: MixtureSpec, _ cases: [(t: Double, x: (Double, Double))], name: String, seed: UInt64) {
+func compareWithMonteCarlo(
+  _ mixture: MixtureSpec, _ cases: [(t: Double, x: (Double, Double))], name: String, seed: UInt64
+) {
   var rng = SplitMix64(seed: seed)
   let lab = labMixture(mixture)
   for c in cases {
@@ -20,10 +22,13 @@ func compareWithMonteCarlo(_ mixture: MixtureSpec, _ cases: [(t: Double, x: (Dou
     let got = [Double(u[0, 0]), Double(u[1, 0])]
     let want = [mc.mean.0, mc.mean.1], se = [mc.standardError.0, mc.standardError.1]
     for i in 0..<2 {
-      check(got[i], want[i],
+      check(
+        got[i], want[i],
         "\(name): u_t(x) coordinate \(i) at t = \(c.t), x = (\(c.x.0), \(c.x.1)) against Monte Carlo E[x1 − x0 | x_t = x] (tolerance 5 s.e. = \(show(5 * se[i])))",
         abs: 5 * se[i] + 2e-3, rel: 0,
-        hint: "u_t(x) = Σ_k w_k(x)·(m_k + (t s² − (1 − t))/σ_t² · (x − t m_k)), σ_t² = (1 − t)² + t² s², w_k ∝ exp(−‖x − t m_k‖²/2σ_t²) normalised to sum 1")
+        hint:
+          "u_t(x) = Σ_k w_k(x)·(m_k + (t s² − (1 − t))/σ_t² · (x − t m_k)), σ_t² = (1 − t)² + t² s², w_k ∝ exp(−‖x − t m_k‖²/2σ_t²) normalised to sum 1"
+      )
     }
   }
 }
@@ -37,8 +42,10 @@ struct Lab3MarginalFieldTests {
       sandbox.enter()
       compareWithMonteCarlo(
         .tutorial,
-        [(0, (0.3, -0.2)), (0.3, (0.5, 0.2)), (0.5, (0.1, -0.1)), (0.5, (0.6, 0.5)), (0.8, (-0.7, -0.9)),
-         (0.9, (0.85, 0.95)), (0.95, (-0.9, -1.0))],
+        [
+          (0, (0.3, -0.2)), (0.3, (0.5, 0.2)), (0.5, (0.1, -0.1)), (0.5, (0.6, 0.5)), (0.8, (-0.7, -0.9)),
+          (0.9, (0.85, 0.95)), (0.95, (-0.9, -1.0)),
+        ],
         name: "two clusters", seed: 101)
     }
     try sandbox.conclude()
@@ -69,7 +76,8 @@ struct Lab3MarginalFieldTests {
           expected[0, j] = Float(m.centre.0) - x[0, j]
           expected[1, j] = Float(m.centre.1) - x[1, j]
         }
-        check(exactField(labMixture(m), t: 0, x: x), expected, "\(name): u_0(x) for 25 points", abs: 1e-4,
+        check(
+          exactField(labMixture(m), t: 0, x: x), expected, "\(name): u_0(x) for 25 points", abs: 1e-4,
           hint: "at t = 0, x_t = x0 says nothing about x1: every weight w_k is equal and u_0(x) = mean of m_k − x")
       }
     }
@@ -86,11 +94,18 @@ struct Lab3MarginalFieldTests {
       let lab = labMixture(.tutorial)
       for t in [0.1, 0.5, 0.8, 0.95] {
         let a = exactField(lab, t: t, x: x), b = exactField(lab, t: t, x: -x)
-        guard check(a.isFinite && b.isFinite, "u_t(x) is finite at t = \(t) for 40 points within a few units of the origin",
-          hint: "at large t the log-weights −‖x − t m_k‖²/2σ_t² are far below −100: subtract the largest before exponentiating (log-sum-exp)")
+        guard
+          check(
+            a.isFinite && b.isFinite, "u_t(x) is finite at t = \(t) for 40 points within a few units of the origin",
+            hint:
+              "at large t the log-weights −‖x − t m_k‖²/2σ_t² are far below −100: subtract the largest before exponentiating (log-sum-exp)"
+          )
         else { continue }
-        check(-b, a, "−u_t(−x) against u_t(x) at t = \(t), 40 points", abs: 1e-3, rel: 1e-4,
-          hint: "the target is symmetric under x → −x, so the field must be too; a broken weight or sign usually breaks this")
+        check(
+          -b, a, "−u_t(−x) against u_t(x) at t = \(t), 40 points", abs: 1e-3, rel: 1e-4,
+          hint:
+            "the target is symmetric under x → −x, so the field must be too; a broken weight or sign usually breaks this"
+        )
       }
     }
     try sandbox.conclude()
@@ -108,14 +123,25 @@ struct Lab3MarginalFieldTests {
       let points: [(Double, Double)] = [(40, 25), (-60, 30), (300, -250), (-500, -700)]
       for t in [0.3, 0.6, 0.9, 0.99] {
         let u = exactField(lab, t: t, x: Matrix([points.map { Float($0.0) }, points.map { Float($0.1) }]))
-        guard check(u.rows == 2 && u.cols == points.count, "exactField of \(points.count) points is 2×\(points.count) (got \(u.shapeText))") else { return }
+        guard
+          check(
+            u.rows == 2 && u.cols == points.count,
+            "exactField of \(points.count) points is 2×\(points.count) (got \(u.shapeText))")
+        else { return }
         for (j, p) in points.enumerated() {
-          guard check(u[0, j].isFinite && u[1, j].isFinite, "u_t(x) is finite at t = \(t), x = (\(p.0), \(p.1)) (got (\(u[0, j]), \(u[1, j])))",
-            hint: "subtract the largest log-weight before exponentiating (log-sum-exp), so the largest weight is e⁰ = 1 and the sum is never 0") else { continue }
+          guard
+            check(
+              u[0, j].isFinite && u[1, j].isFinite,
+              "u_t(x) is finite at t = \(t), x = (\(p.0), \(p.1)) (got (\(u[0, j]), \(u[1, j])))",
+              hint:
+                "subtract the largest log-weight before exponentiating (log-sum-exp), so the largest weight is e⁰ = 1 and the sum is never 0"
+            )
+          else { continue }
           // The nearer component (in the sense of ‖x − t·m_k‖) takes all the weight.
           let k = (p.0 + p.1) > 0 ? 0 : 1
           let e = componentField(m, k: k, t: t, x: p)
-          check(Double(u[0, j]), e.0, "u_t(x) coordinate 0 at t = \(t), x = (\(p.0), \(p.1))", abs: 1e-3, rel: 1e-4,
+          check(
+            Double(u[0, j]), e.0, "u_t(x) coordinate 0 at t = \(t), x = (\(p.0), \(p.1))", abs: 1e-3, rel: 1e-4,
             hint: "far away, the nearest component's weight is 1: u = m_k + (t s² − (1 − t))/σ_t² · (x − t m_k)")
           check(Double(u[1, j]), e.1, "u_t(x) coordinate 1 at t = \(t), x = (\(p.0), \(p.1))", abs: 1e-3, rel: 1e-4)
         }
@@ -146,9 +172,12 @@ struct Lab3MarginalFieldTests {
         let residual = (x1 - x0) - exactField(lab, t: t, x: xt)
         total += Double(residual.squared().sum()) / Double(n)
       }
-      check(total / Double(levels), 1.595, "mean of ‖(x1 − x0) − u_t(x_t)‖² over t ∈ (0, 1) (the smallest loss any network can reach)",
+      check(
+        total / Double(levels), 1.595,
+        "mean of ‖(x1 − x0) − u_t(x_t)‖² over t ∈ (0, 1) (the smallest loss any network can reach)",
         abs: 0.03, rel: 0,
-        hint: "if the other exactField tests pass this should too; a large value means u_t(x_t) is not E[x1 − x0 | x_t]")
+        hint: "if the other exactField tests pass this should too; a large value means u_t(x_t) is not E[x1 − x0 | x_t]"
+      )
     }
     try sandbox.conclude()
   }

@@ -29,9 +29,11 @@ struct Lab3PathTests {
     await #expect(processExitsWith: .success) { [sandbox = sandbox as Sandbox] in
       sandbox.enter()
       let (x0, x1, _) = pathInputs()
-      check(conditionalPath(x0: x0, x1: x1, t: Matrix(rows: 1, cols: 7)), x0, "x_t at t = 0", abs: 1e-6,
+      check(
+        conditionalPath(x0: x0, x1: x1, t: Matrix(rows: 1, cols: 7)), x0, "x_t at t = 0", abs: 1e-6,
         hint: "x_t = (1 − t)·x0 + t·x1: at t = 0 it is the noise x0")
-      check(conditionalPath(x0: x0, x1: x1, t: Matrix(rows: 1, cols: 7, repeating: 1)), x1, "x_t at t = 1", abs: 1e-6,
+      check(
+        conditionalPath(x0: x0, x1: x1, t: Matrix(rows: 1, cols: 7, repeating: 1)), x1, "x_t at t = 1", abs: 1e-6,
         hint: "x_t = (1 − t)·x0 + t·x1: at t = 1 it is the data x1")
     }
     try sandbox.conclude()
@@ -43,8 +45,10 @@ struct Lab3PathTests {
     await #expect(processExitsWith: .success) { [sandbox = sandbox as Sandbox] in
       sandbox.enter()
       let (x0, x1, t) = pathInputs()
-      check(conditionalPath(x0: x0, x1: x1, t: t), referencePath(x0: x0, x1: x1, t: t), "x_t for t = \(t.row(0))",
-        abs: 1e-5, hint: "scale column j of x0 by 1 − t[0, j] and of x1 by t[0, j]: x0.multiplyingEachColumn(by: 1 − t) + …")
+      check(
+        conditionalPath(x0: x0, x1: x1, t: t), referencePath(x0: x0, x1: x1, t: t), "x_t for t = \(t.row(0))",
+        abs: 1e-5,
+        hint: "scale column j of x0 by 1 − t[0, j] and of x1 by t[0, j]: x0.multiplyingEachColumn(by: 1 − t) + …")
     }
     try sandbox.conclude()
   }
@@ -57,7 +61,8 @@ struct Lab3PathTests {
       let (x0, x1, _) = pathInputs()
       var expected = x1
       for k in 0..<expected.count { expected.storage[k] -= x0.storage[k] }
-      check(conditionalTarget(x0: x0, x1: x1), expected, "conditional target", abs: 1e-6,
+      check(
+        conditionalTarget(x0: x0, x1: x1), expected, "conditional target", abs: 1e-6,
         hint: "the velocity points from the noise to the data: x1 − x0")
     }
     try sandbox.conclude()
@@ -76,8 +81,12 @@ struct Lab3PathTests {
       let behind = conditionalPath(x0: x0, x1: x1, t: t - h)
       var slope = ahead
       for k in 0..<slope.count { slope.storage[k] = (ahead.storage[k] - behind.storage[k]) / (2 * h) }
-      check(conditionalTarget(x0: x0, x1: x1), slope, "conditionalTarget against the finite-difference velocity of conditionalPath",
-        abs: 1e-3, hint: "d/dt [(1 − t)·x0 + t·x1] = x1 − x0; if this fails but the endpoint test passes, look at the target's sign")
+      check(
+        conditionalTarget(x0: x0, x1: x1), slope,
+        "conditionalTarget against the finite-difference velocity of conditionalPath",
+        abs: 1e-3,
+        hint:
+          "d/dt [(1 − t)·x0 + t·x1] = x1 − x0; if this fails but the endpoint test passes, look at the target's sign")
     }
     try sandbox.conclude()
   }
@@ -92,11 +101,16 @@ struct Lab3BatchTests {
       sandbox.enter()
       let (x0, x1, t) = pathInputs()
       let b = trainingBatch(x0: x0, x1: x1, t: t)
-      guard check(b.input.rows == 3 && b.input.cols == 7, "input is 3×7 (got \(b.input.shapeText))",
-        hint: "stack t (1×n) on x_t (2×n): Matrix.vcat([t, x_t])") else { return }
-      check(b.input.rows(0..<1), t, "input row 0 (the time)", abs: 0,
+      guard
+        check(
+          b.input.rows == 3 && b.input.cols == 7, "input is 3×7 (got \(b.input.shapeText))",
+          hint: "stack t (1×n) on x_t (2×n): Matrix.vcat([t, x_t])")
+      else { return }
+      check(
+        b.input.rows(0..<1), t, "input row 0 (the time)", abs: 0,
         hint: "the network reads t first: row 0 is t, rows 1–2 are x_t (the tutorial's cat(t, x_t, dims=1))")
-      check(b.input.rows(1..<3), referencePath(x0: x0, x1: x1, t: t), "input rows 1–2 (x_t)", abs: 1e-5,
+      check(
+        b.input.rows(1..<3), referencePath(x0: x0, x1: x1, t: t), "input rows 1–2 (x_t)", abs: 1e-5,
         hint: "rows 1–2 are the point on the path, x_t = (1 − t)·x0 + t·x1 — not x0 and not x1")
       var expected = x1
       for k in 0..<expected.count { expected.storage[k] -= x0.storage[k] }

@@ -38,7 +38,8 @@ struct Lab4AdamTests {
       check(Double(adam.beta1), 0.9, "default β₁", abs: 0, rel: 1e-6)
       check(Double(adam.beta2), 0.999, "default β₂", abs: 0, rel: 1e-6)
       check(Double(adam.epsilon), 1e-8, "default ε", abs: 0, rel: 1e-6)
-      check(Double(p[0][0, 0]), 1 - 1e-3, "θ = 1, g = 1 after one default step (moves by η)", abs: 1e-6,
+      check(
+        Double(p[0][0, 0]), 1 - 1e-3, "θ = 1, g = 1 after one default step (moves by η)", abs: 1e-6,
         hint: "the first step moves each parameter by η·sign(g)")
     }
     try sandbox.conclude()
@@ -52,20 +53,30 @@ struct Lab4AdamTests {
       var adam = Adam(learningRate: 0.1)
       var parameters = [Matrix(column: [1, -2]), Matrix(column: [0.5])]
       adam.update(&parameters, gradients: [Matrix(column: [0.5, -1]), Matrix(column: [0])])
-      check(Double(adam.step), 1, "Adam.step after one update", hint: "count the updates: step += 1 before the bias correction")
-      check(parameters[0], Matrix(column: [0.9, -1.9]), "θ after step 1 (η = 0.1, g = (0.5, −1))", abs: 1e-6,
-        hint: "at step 1 bias correction makes m̂ = g and v̂ = g², so every entry moves by η·sign(g); update m and v with this step's gradient before using them")
-      check(parameters[1], Matrix(column: [0.5]), "a parameter with gradient 0, after step 1", abs: 0,
+      check(
+        Double(adam.step), 1, "Adam.step after one update",
+        hint: "count the updates: step += 1 before the bias correction")
+      check(
+        parameters[0], Matrix(column: [0.9, -1.9]), "θ after step 1 (η = 0.1, g = (0.5, −1))", abs: 1e-6,
+        hint:
+          "at step 1 bias correction makes m̂ = g and v̂ = g², so every entry moves by η·sign(g); update m and v with this step's gradient before using them"
+      )
+      check(
+        parameters[1], Matrix(column: [0.5]), "a parameter with gradient 0, after step 1", abs: 0,
         hint: "0 / (√0 + ε) = 0: add ε to √v̂")
       if check(adam.m.count == 2 && adam.v.count == 2, "Adam keeps one m and one v per parameter matrix") {
-        check(adam.m[0], Matrix(column: [0.05, -0.1]), "first moment m after step 1: 0.1·g₁", abs: 1e-7,
+        check(
+          adam.m[0], Matrix(column: [0.05, -0.1]), "first moment m after step 1: 0.1·g₁", abs: 1e-7,
           hint: "m ← β₁·m + (1 − β₁)·g, starting from zeros; store m itself, not m̂")
-        check(adam.v[0], Matrix(column: [0.00025, 0.001]), "second moment v after step 1: 0.001·g₁²", abs: 1e-9,
+        check(
+          adam.v[0], Matrix(column: [0.00025, 0.001]), "second moment v after step 1: 0.001·g₁²", abs: 1e-9,
           hint: "v ← β₂·v + (1 − β₂)·g², starting from zeros; store v itself, not v̂")
       }
       adam.update(&parameters, gradients: [Matrix(column: [0.1, 2]), Matrix(column: [0])])
-      check(parameters[0], Matrix(column: [0.8196959, -1.9366103]), "θ after step 2 (g₂ = (0.1, 2))", abs: 2e-6,
-        hint: "at step 2, m̂ = m / (1 − β₁²) = m / 0.19 and v̂ = v / (1 − β₂²) = v / 0.001999: the powers use the step count")
+      check(
+        parameters[0], Matrix(column: [0.8196959, -1.9366103]), "θ after step 2 (g₂ = (0.1, 2))", abs: 2e-6,
+        hint:
+          "at step 2, m̂ = m / (1 − β₁²) = m / 0.19 and v̂ = v / (1 − β₂²) = v / 0.001999: the powers use the step count")
       check(parameters[1], Matrix(column: [0.5]), "a parameter with gradient 0, after step 2", abs: 0)
       check(Double(adam.step), 2, "Adam.step after two updates")
     }

@@ -82,17 +82,37 @@ struct Lab4ParameterFileTests {
         return path
       }
       let cases: [(what: String, path: String, expectedSizes: [Int]?, mustSay: [String])] = [
-        ("a missing file", folder.appendingPathComponent("nothing.bin").path, MLP.tutorialSizes, ["no such file", "nothing.bin"]),
+        (
+          "a missing file", folder.appendingPathComponent("nothing.bin").path, MLP.tutorialSizes,
+          ["no such file", "nothing.bin"]
+        ),
         ("an empty file", variant("empty.bin") { _ in [] }, MLP.tutorialSizes, ["not a FlowLab parameter file"]),
-        ("a file cut short by 100 bytes", variant("short.bin") { Array($0.dropLast(100)) }, MLP.tutorialSizes,
-          ["truncated", "\(bytes.count - 100) bytes", "needs \(bytes.count)"]),
-        ("a file cut inside its header", variant("header.bin") { Array($0.prefix(14)) }, MLP.tutorialSizes, ["truncated"]),
-        ("a file with another magic", variant("magic.bin") { var b = $0; b[0] = UInt8(ascii: "X"); return b }, MLP.tutorialSizes,
-          ["not a FlowLab parameter file"]),
-        ("a file with one flipped bit in a weight", variant("flipped.bin") { var b = $0; b[5000] ^= 0x10; return b }, MLP.tutorialSizes,
-          ["damaged", "hash"]),
-        ("a file with extra bytes at the end", variant("long.bin") { $0 + [0, 0, 0, 0] }, MLP.tutorialSizes,
-          ["damaged", "4 unexpected bytes"]),
+        (
+          "a file cut short by 100 bytes", variant("short.bin") { Array($0.dropLast(100)) }, MLP.tutorialSizes,
+          ["truncated", "\(bytes.count - 100) bytes", "needs \(bytes.count)"]
+        ),
+        (
+          "a file cut inside its header", variant("header.bin") { Array($0.prefix(14)) }, MLP.tutorialSizes,
+          ["truncated"]
+        ),
+        (
+          "a file with another magic",
+          variant("magic.bin") {
+            var b = $0; b[0] = UInt8(ascii: "X"); return b
+          }, MLP.tutorialSizes,
+          ["not a FlowLab parameter file"]
+        ),
+        (
+          "a file with one flipped bit in a weight",
+          variant("flipped.bin") {
+            var b = $0; b[5000] ^= 0x10; return b
+          }, MLP.tutorialSizes,
+          ["damaged", "hash"]
+        ),
+        (
+          "a file with extra bytes at the end", variant("long.bin") { $0 + [0, 0, 0, 0] }, MLP.tutorialSizes,
+          ["damaged", "4 unexpected bytes"]
+        ),
         ("a good file read as a 3→32→2 network", good, [3, 32, 2], ["3→64→64→64→2", "expected 3→32→2"]),
       ]
       for c in cases {
@@ -110,7 +130,8 @@ struct Lab4ParameterFileTests {
       var wrong = model.parameters
       wrong.removeLast()
       do {
-        try ParameterFile.write(sizes: model.sizes, parameters: wrong, to: folder.appendingPathComponent("wrong.bin").path)
+        try ParameterFile.write(
+          sizes: model.sizes, parameters: wrong, to: folder.appendingPathComponent("wrong.bin").path)
         check(false, "writing 7 matrices for a 4-layer network throws")
       } catch {
         check("\(error)".contains("do not fit"), "the message for 7 matrices and 4 layers: \(error)")

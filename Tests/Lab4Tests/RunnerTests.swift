@@ -29,13 +29,16 @@ struct Lab4RunnerTests {
       sandbox.enter()
       let out = FileManager.default.temporaryDirectory.appendingPathComponent("lab4-run-\(getpid())")
       defer { try? FileManager.default.removeItem(at: out) }
-      guard let (status, errors) = runLab4(["--steps", "60", "--batch", "32", "--out", out.path, "--quiet"]) else { return }
+      guard let (status, errors) = runLab4(["--steps", "60", "--batch", "32", "--out", out.path, "--quiet"]) else {
+        return
+      }
       guard check(status == 0, "lab4 --steps 60 --batch 32 exits with 0 (got \(status)): \(errors)") else { return }
       for name in ["lab4-params.bin", "lab4-loss.png", "lab4-field.png", "lab4.json"] {
         check(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "lab4 wrote \(name)")
       }
       do {
-        _ = try ParameterFile.read(from: out.appendingPathComponent("lab4-params.bin").path, expectedSizes: [3, 64, 64, 64, 2])
+        _ = try ParameterFile.read(
+          from: out.appendingPathComponent("lab4-params.bin").path, expectedSizes: [3, 64, 64, 64, 2])
       } catch {
         check(false, "lab4-params.bin reads as a 3→64→64→64→2 network (\(error))")
       }
@@ -52,7 +55,9 @@ struct Lab4RunnerTests {
       // The floor E‖(x1 − x0) − u_t(x_t)‖² is about 1.60 (Monte Carlo, see the README).
       check(summary["loss_floor"]?.number ?? 0, 1.60, "the loss floor in lab4.json", abs: 0.05)
       for t in ["t=0.0", "t=0.5", "t=0.9"] {
-        check((summary["field_error"]?[t]?.number).map { $0.isFinite && $0 > 0 } ?? false, "lab4.json has field_error at \(t)")
+        check(
+          (summary["field_error"]?[t]?.number).map { $0.isFinite && $0 > 0 } ?? false,
+          "lab4.json has field_error at \(t)")
       }
     }
     try sandbox.conclude()
@@ -65,15 +70,22 @@ struct Lab4RunnerTests {
       sandbox.enter()
       let out = FileManager.default.temporaryDirectory.appendingPathComponent("lab4-blowup-\(getpid())")
       defer { try? FileManager.default.removeItem(at: out) }
-      guard let (status, errors) = runLab4(["--lr", "1e6", "--steps", "200", "--batch", "32", "--out", out.path, "--quiet"]) else { return }
+      guard
+        let (status, errors) = runLab4(["--lr", "1e6", "--steps", "200", "--batch", "32", "--out", out.path, "--quiet"])
+      else { return }
       check(status == 1, "lab4 --lr 1e6 exits with status 1 (got \(status))")
-      check(errors.contains("at step") && errors.contains("--lr"), "the message names the step and suggests --lr: \(errors)")
+      check(
+        errors.contains("at step") && errors.contains("--lr"), "the message names the step and suggests --lr: \(errors)"
+      )
       check(!errors.contains("Fatal error") && !errors.contains("Program crashed"), "no crash trace: \(errors)")
-      check(!FileManager.default.fileExists(atPath: out.appendingPathComponent("lab4-params.bin").path),
+      check(
+        !FileManager.default.fileExists(atPath: out.appendingPathComponent("lab4-params.bin").path),
         "no parameter file is written for a failed run")
       // A bad command line is a usage error (exit status 2), not a crash.
       guard let (usage, usageText) = runLab4(["--steps", "0", "--out", out.path]) else { return }
-      check(usage == 2 && usageText.contains("--steps"), "lab4 --steps 0 exits with 2 and names --steps (got \(usage)): \(usageText)")
+      check(
+        usage == 2 && usageText.contains("--steps"),
+        "lab4 --steps 0 exits with 2 and names --steps (got \(usage)): \(usageText)")
     }
     try sandbox.conclude()
   }

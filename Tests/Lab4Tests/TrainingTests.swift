@@ -89,7 +89,8 @@ struct Lab4TrainStepTests {
       let lossBefore = referenceLoss(model(batch.input), batch.target)
       var optimizer = Adam(learningRate: 1e-3)
       let returned = trainStep(model: &model, optimizer: &optimizer, batch: batch)
-      check(returned, lossBefore, "the loss trainStep returns (the batch's loss before the update)", abs: 1e-4, rel: 1e-5,
+      check(
+        returned, lossBefore, "the loss trainStep returns (the batch's loss before the update)", abs: 1e-4, rel: 1e-5,
         hint: "return flowMatchingLoss of the prediction made before optimizer.update")
       check(Double(optimizer.step), 1, "optimizer.step after one trainStep", hint: "call optimizer.update exactly once")
       // Adam's first step moves every entry with a non-negligible gradient by η.
@@ -101,12 +102,17 @@ struct Lab4TrainStepTests {
           if abs(abs(a - b) - 1e-3) < 1e-5 { moved += 1 }
         }
       }
-      check(Double(largest), 1e-3, "the largest change of a parameter in Adam's first step (η = 1e-3)", abs: 2e-5,
-        hint: "update the model's parameters with optimizer.update(&parameters, gradients:) and write them back to model.parameters")
-      check(Double(moved) > 0.9 * Double(total), "over 90% of the parameters moved by η (\(moved) of \(total))",
+      check(
+        Double(largest), 1e-3, "the largest change of a parameter in Adam's first step (η = 1e-3)", abs: 2e-5,
+        hint:
+          "update the model's parameters with optimizer.update(&parameters, gradients:) and write them back to model.parameters"
+      )
+      check(
+        Double(moved) > 0.9 * Double(total), "over 90% of the parameters moved by η (\(moved) of \(total))",
         hint: "pass every gradient from model.backward(…).parameters, in the order W₁, b₁, W₂, b₂, …")
       let lossAfter = referenceLoss(model(batch.input), batch.target)
-      check(lossAfter < lossBefore, "the batch's loss went down after one step (\(show(lossBefore)) → \(show(lossAfter)))",
+      check(
+        lossAfter < lossBefore, "the batch's loss went down after one step (\(show(lossBefore)) → \(show(lossAfter)))",
         hint: "the step must go against the gradient: check the sign of the loss gradient (prediction − target)")
     }
     try sandbox.conclude()
@@ -133,13 +139,17 @@ struct Lab4GuardTests {
           let losses = try train(
             model: &model, optimizer: &optimizer, steps: 10,
             nextBatch: { $0 == badStep ? bad : good }, onStep: { step, _ in seen.append(step) })
-          check(false, "train threw NonFiniteLoss when step \(badStep)'s target held \(name) (it returned \(losses.count) losses)",
+          check(
+            false,
+            "train threw NonFiniteLoss when step \(badStep)'s target held \(name) (it returned \(losses.count) losses)",
             hint: "after each step: guard loss.isFinite else { throw NonFiniteLoss(step: step, loss: loss) }")
         } catch let error as NonFiniteLoss {
-          check(Double(error.step), Double(badStep), "NonFiniteLoss.step when step \(badStep)'s target holds \(name)",
+          check(
+            Double(error.step), Double(badStep), "NonFiniteLoss.step when step \(badStep)'s target holds \(name)",
             abs: 0, hint: "steps count from 1: the first batch is step 1")
           check(!error.loss.isFinite, "NonFiniteLoss.loss is the non-finite loss (got \(error.loss))")
-          check(seen == Array(1..<badStep), "onStep was called for steps 1…\(badStep - 1) only (got \(seen))",
+          check(
+            seen == Array(1..<badStep), "onStep was called for steps 1…\(badStep - 1) only (got \(seen))",
             hint: "call onStep(step, loss) after each finite step, and not for the step that failed")
         } catch {
           check(false, "train threw NonFiniteLoss, not \(error)")
@@ -160,14 +170,20 @@ struct Lab4GuardTests {
       var optimizer = Adam(learningRate: 1e6)
       var finite: [Float] = []
       do {
-        _ = try train(model: &model, optimizer: &optimizer, steps: 50, nextBatch: { _ in batch }, onStep: { finite.append($1) })
-        check(false, "training with η = 10⁶ stopped with NonFiniteLoss within 50 steps",
+        _ = try train(
+          model: &model, optimizer: &optimizer, steps: 50, nextBatch: { _ in batch }, onStep: { finite.append($1) })
+        check(
+          false, "training with η = 10⁶ stopped with NonFiniteLoss within 50 steps",
           hint: "the loop must check every step's loss: guard loss.isFinite else { throw NonFiniteLoss(step:loss:) }")
       } catch let error as NonFiniteLoss {
         check(error.step >= 2, "the first step (loss before any update) is finite; it stopped at step \(error.step)")
-        check(Double(error.step), Double(finite.count + 1), "NonFiniteLoss.step is the step after the last finite one", abs: 0)
+        check(
+          Double(error.step), Double(finite.count + 1), "NonFiniteLoss.step is the step after the last finite one",
+          abs: 0)
         check(finite.allSatisfy(\.isFinite), "every loss reported before the stop is finite")
-        check(model.parameters.allSatisfy(\.isFinite), "the model is left as it was before the failing step (all parameters finite)",
+        check(
+          model.parameters.allSatisfy(\.isFinite),
+          "the model is left as it was before the failing step (all parameters finite)",
           hint: "keep a copy of the model before the step and restore it when the loss is not finite")
       } catch {
         check(false, "train threw NonFiniteLoss, not \(error)")
@@ -195,15 +211,20 @@ struct Lab4ShortRunTests {
       let heldOut = referenceBatch(4000, using: &heldRng)
       let lossBefore = referenceLoss(model(heldOut.input), heldOut.target)
       let errorBefore = [0.0, 0.5, 0.9].map { referenceFieldError(model, t: $0, count: 2000, seed: 7) }
-      let losses = try train(model: &model, optimizer: &optimizer, steps: 500, nextBatch: { _ in referenceBatch(64, using: &rng) })
+      let losses = try train(
+        model: &model, optimizer: &optimizer, steps: 500, nextBatch: { _ in referenceBatch(64, using: &rng) })
       let lossAfter = referenceLoss(model(heldOut.input), heldOut.target)
       let errorAfter = [0.0, 0.5, 0.9].map { referenceFieldError(model, t: $0, count: 2000, seed: 7) }
       check(Double(losses.count), 500, "number of losses train returned for 500 steps", abs: 0)
-      check(lossAfter < 2.0, "after 500 steps the loss on 4000 fresh samples is below 2.0 (it was \(show(lossBefore)) before, \(show(lossAfter)) after; the floor is about 1.6)",
+      check(
+        lossAfter < 2.0,
+        "after 500 steps the loss on 4000 fresh samples is below 2.0 (it was \(show(lossBefore)) before, \(show(lossAfter)) after; the floor is about 1.6)",
         hint: "check trainStep and Adam: each step should go downhill")
       for (k, t) in [0.0, 0.5, 0.9].enumerated() {
-        check(errorAfter[k] < 0.5 * errorBefore[k],
-          "at t = \(t) the learned field is nearer the exact one: RMS error over p_t \(show(errorBefore[k])) → \(show(errorAfter[k])), below half its value at the start")
+        check(
+          errorAfter[k] < 0.5 * errorBefore[k],
+          "at t = \(t) the learned field is nearer the exact one: RMS error over p_t \(show(errorBefore[k])) → \(show(errorAfter[k])), below half its value at the start"
+        )
       }
     }
     try sandbox.conclude()

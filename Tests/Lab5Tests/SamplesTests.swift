@@ -38,7 +38,9 @@ let testParameterPath = packageRoot.appendingPathComponent("Tests/Lab5Tests/Reso
 
 @Suite("Lab5 · Samples")
 struct Lab5SamplesTests {
-  @Test("midpoint, 8 steps, on the exact two-cluster field: ≥ 99% of 512 noise points land within 0.25 of a centre, both clusters fairly filled")
+  @Test(
+    "midpoint, 8 steps, on the exact two-cluster field: ≥ 99% of 512 noise points land within 0.25 of a centre, both clusters fairly filled"
+  )
   func exactFieldSamples() async throws {
     let sandbox = Sandbox()
     await #expect(processExitsWith: .success) { [sandbox = sandbox as Sandbox] in
@@ -53,19 +55,27 @@ struct Lab5SamplesTests {
       let x0 = Matrix.normal(2, 512, using: &rng)
       let field: VectorField = { t, x in Lab3.exactField(.tutorial, t: Double(t), x: x) }
       let x1 = sample(field, from: x0, steps: 8, method: .midpoint).final
-      guard check(x1.rows == 2 && x1.cols == 512 && x1.isFinite, "sample returns 2×512 finite points (got \(x1.shapeText))") else { return }
+      guard
+        check(x1.rows == 2 && x1.cols == 512 && x1.isFinite, "sample returns 2×512 finite points (got \(x1.shapeText))")
+      else { return }
       let report = clusterReport(x1, centres: tutorialCentres)
-      check(report.withinAny(0) >= 0.99, "≥ 99% of the points end within 0.25 of a centre (got \(show(100 * report.withinAny(0)))%)",
-            hint: "check midpointStep (second evaluation at t + dt/2, x + k1) and the time grid t_k = k/steps")
+      check(
+        report.withinAny(0) >= 0.99,
+        "≥ 99% of the points end within 0.25 of a centre (got \(show(100 * report.withinAny(0)))%)",
+        hint: "check midpointStep (second evaluation at t + dt/2, x + k1) and the time grid t_k = k/steps")
       for c in report.clusters {
-        check(c.share >= 0.4 && c.share <= 0.6, "the cluster at (\(show(c.centre[0])), \(show(c.centre[1]))) holds 40–60% of the points (got \(show(100 * c.share))%)",
-              hint: "every column must be integrated")
+        check(
+          c.share >= 0.4 && c.share <= 0.6,
+          "the cluster at (\(show(c.centre[0])), \(show(c.centre[1]))) holds 40–60% of the points (got \(show(100 * c.share))%)",
+          hint: "every column must be integrated")
       }
     }
     try sandbox.conclude()
   }
 
-  @Test("samples from a trained network form the two clusters: fair shares, means near (1, 1) and (−1, −1), small energy distance")
+  @Test(
+    "samples from a trained network form the two clusters: fair shares, means near (1, 1) and (−1, −1), small energy distance"
+  )
   func trainedNetwork() async throws {
     let sandbox = Sandbox()
     await #expect(processExitsWith: .success) { [sandbox = sandbox as Sandbox, path = testParameterPath as String] in
@@ -84,23 +94,29 @@ struct Lab5SamplesTests {
       var rng = SplitMix64(seed: 31)
       let x0 = Matrix.normal(2, 512, using: &rng)
       let x1 = sample(networkField(model), from: x0, steps: 8, method: .midpoint).final
-      guard check(x1.rows == 2 && x1.cols == 512 && x1.isFinite, "sample returns 2×512 finite points (got \(x1.shapeText))") else { return }
+      guard
+        check(x1.rows == 2 && x1.cols == 512 && x1.isFinite, "sample returns 2×512 finite points (got \(x1.shapeText))")
+      else { return }
 
       let report = clusterReport(x1, centres: tutorialCentres)
       for c in report.clusters {
         let name = "(\(show(c.centre[0])), \(show(c.centre[1])))"
-        check(c.share >= 0.4 && c.share <= 0.6, "the cluster at \(name) holds 40–60% of the samples (got \(show(100 * c.share))%)",
-              hint: "every column must be integrated, from t = 0 to t = 1")
+        check(
+          c.share >= 0.4 && c.share <= 0.6,
+          "the cluster at \(name) holds 40–60% of the samples (got \(show(100 * c.share))%)",
+          hint: "every column must be integrated, from t = 0 to t = 1")
         for r in 0..<2 {
-          check(c.mean[r], c.centre[r], "coordinate \(r) of the mean of the samples nearest \(name)", abs: 0.1, rel: 0,
-                hint: "the samples should end on the clusters: integrate all the way to t = 1 with steps t_k = k/steps")
+          check(
+            c.mean[r], c.centre[r], "coordinate \(r) of the mean of the samples nearest \(name)", abs: 0.1, rel: 0,
+            hint: "the samples should end on the clusters: integrate all the way to t = 1 with steps t_k = k/steps")
         }
       }
       var targetRNG = SplitMix64(seed: 32)
       let target = twoClusters(512, using: &targetRNG)
       let energy = energyDistance(x1, target)
-      check(energy < 0.03, "the energy distance to 512 target points is below 0.03 (got \(show(energy)))",
-            hint: "independent draws from the target measure ≤ 0.012; the noise itself ≈ 0.4")
+      check(
+        energy < 0.03, "the energy distance to 512 target points is below 0.03 (got \(show(energy)))",
+        hint: "independent draws from the target measure ≤ 0.012; the noise itself ≈ 0.4")
     }
     try sandbox.conclude()
   }

@@ -25,16 +25,23 @@ struct Lab5StepTests {
       sandbox.enter()
       // λ = −2, Δt = 0.1: x ← x + Δt·λx = (1 + λΔt)·x = 0.8·x.
       let got = eulerStep(linearField(-2), t: 0.3, dt: 0.1, x: startPoints)
-      check(got, startPoints * 0.8, "eulerStep on dx/dt = −2x, Δt = 0.1", abs: 1e-6,
-            hint: "x + dt * v(t, x): one evaluation of the field, a whole step along it")
+      check(
+        got, startPoints * 0.8, "eulerStep on dx/dt = −2x, Δt = 0.1", abs: 1e-6,
+        hint: "x + dt * v(t, x): one evaluation of the field, a whole step along it")
       // dx/dt = 3t² from x = 0 at t = 0.5, Δt = 0.1: Δt·3·0.5² = 0.075.
       // (Reading the field at t + Δt = 0.6 would give 0.108.)
       let timed = eulerStep(cubeRateField, t: 0.5, dt: 0.1, x: Matrix.zeros(2, 3))
-      check(timed, Matrix(rows: 2, cols: 3, repeating: 0.075), "eulerStep on dx/dt = 3t² at t = 0.5, Δt = 0.1", abs: 1e-6,
-            hint: "Euler uses the field at the START of the step: v(t, x), not v(t + dt, x)")
+      check(
+        timed, Matrix(rows: 2, cols: 3, repeating: 0.075), "eulerStep on dx/dt = 3t² at t = 0.5, Δt = 0.1", abs: 1e-6,
+        hint: "Euler uses the field at the START of the step: v(t, x), not v(t + dt, x)")
       var calls = 0
-      _ = eulerStep({ t, x in calls += 1; return x }, t: 0, dt: 0.1, x: startPoints)
-      check(Double(calls), 1, "field evaluations in one Euler step", abs: 0, hint: "Euler evaluates the field once per step")
+      _ = eulerStep(
+        { t, x in
+          calls += 1; return x
+        }, t: 0, dt: 0.1, x: startPoints)
+      check(
+        Double(calls), 1, "field evaluations in one Euler step", abs: 0, hint: "Euler evaluates the field once per step"
+      )
     }
     try sandbox.conclude()
   }
@@ -48,21 +55,29 @@ struct Lab5StepTests {
       // λ = −2, Δt = 0.1: 1 − 0.2 + 0.02 = 0.82. (Two half Euler steps give
       // (1 + λΔt/2)² = 0.81; a whole Euler step 0.8.)
       let got = midpointStep(linearField(-2), t: 0.3, dt: 0.1, x: startPoints)
-      check(got, startPoints * 0.82, "midpointStep on dx/dt = −2x, Δt = 0.1", abs: 1e-6,
-            hint: "k1 = (dt/2)·v(t, x) is only a probe; move x by the WHOLE dt with v(t + dt/2, x + k1)")
+      check(
+        got, startPoints * 0.82, "midpointStep on dx/dt = −2x, Δt = 0.1", abs: 1e-6,
+        hint: "k1 = (dt/2)·v(t, x) is only a probe; move x by the WHOLE dt with v(t + dt/2, x + k1)")
       // λ = 3, Δt = 0.5: 1 + 1.5 + 1.125 = 3.625 (a large λΔt shows the quadratic term clearly).
       let big = midpointStep(linearField(3), t: 0, dt: 0.5, x: startPoints)
-      check(big, startPoints * 3.625, "midpointStep on dx/dt = 3x, Δt = 0.5", abs: 1e-5,
-            hint: "x + dt·v(t + dt/2, x + (dt/2)·v(t, x)) gives (1 + λΔt + (λΔt)²/2)·x for v = λx")
+      check(
+        big, startPoints * 3.625, "midpointStep on dx/dt = 3x, Δt = 0.5", abs: 1e-5,
+        hint: "x + dt·v(t + dt/2, x + (dt/2)·v(t, x)) gives (1 + λΔt + (λΔt)²/2)·x for v = λx")
       // dx/dt = 3t² from x = 0 at t = 0.5, Δt = 0.1: Δt·3·0.55² = 0.09075.
       // (Reading it at t instead of t + Δt/2 gives 0.075.)
       let timed = midpointStep(cubeRateField, t: 0.5, dt: 0.1, x: Matrix.zeros(2, 3))
-      check(timed, Matrix(rows: 2, cols: 3, repeating: 0.09075), "midpointStep on dx/dt = 3t² at t = 0.5, Δt = 0.1", abs: 1e-6,
-            hint: "the second evaluation is at the middle of the step in time too: v(t + dt/2, x + k1)")
+      check(
+        timed, Matrix(rows: 2, cols: 3, repeating: 0.09075), "midpointStep on dx/dt = 3t² at t = 0.5, Δt = 0.1",
+        abs: 1e-6,
+        hint: "the second evaluation is at the middle of the step in time too: v(t + dt/2, x + k1)")
       var calls = 0
-      _ = midpointStep({ t, x in calls += 1; return x }, t: 0, dt: 0.1, x: startPoints)
-      check(Double(calls), 2, "field evaluations in one midpoint step", abs: 0,
-            hint: "one evaluation for k1 at (t, x), one at (t + dt/2, x + k1)")
+      _ = midpointStep(
+        { t, x in
+          calls += 1; return x
+        }, t: 0, dt: 0.1, x: startPoints)
+      check(
+        Double(calls), 2, "field evaluations in one midpoint step", abs: 0,
+        hint: "one evaluation for k1 at (t, x), one at (t + dt/2, x + k1)")
     }
     try sandbox.conclude()
   }
@@ -85,11 +100,16 @@ struct Lab5SamplerTests {
         let euler = (N - 1) * (2 * N - 1) / (2 * N * N)
         let midpoint = 1 - 1 / (4 * N * N)
         let e = sample(cubeRateField, from: x0, steps: n, method: .euler).final
-        check(e, x0 + Float(euler), "sample(.euler, steps: \(n)) on dx/dt = 3t² from x0", abs: 2e-6,
-              hint: "steps start at t_k = k/steps for k = 0 … steps−1; the last one starts at 1 − dt, not at 1. Every column must move.")
+        check(
+          e, x0 + Float(euler), "sample(.euler, steps: \(n)) on dx/dt = 3t² from x0", abs: 2e-6,
+          hint:
+            "steps start at t_k = k/steps for k = 0 … steps−1; the last one starts at 1 − dt, not at 1. Every column must move."
+        )
         let m = sample(cubeRateField, from: x0, steps: n, method: .midpoint).final
-        check(m, x0 + Float(midpoint), "sample(.midpoint, steps: \(n)) on dx/dt = 3t² from x0", abs: 2e-6,
-              hint: "use midpointStep for .midpoint; steps start at t_k = k/steps (k = 0 … steps−1). Every column must move.")
+        check(
+          m, x0 + Float(midpoint), "sample(.midpoint, steps: \(n)) on dx/dt = 3t² from x0", abs: 2e-6,
+          hint:
+            "use midpointStep for .midpoint; steps start at t_k = k/steps (k = 0 … steps−1). Every column must move.")
       }
     }
     try sandbox.conclude()
@@ -107,8 +127,9 @@ struct Lab5SamplerTests {
       let expected = rotate(x0, by: 1.5)
       // Midpoint's global error with 128 steps here is about 1e-5·|x| (it is
       // second order; see the order test): 1e-3 leaves room for Float rounding.
-      check(got, expected, "sample(.midpoint, steps: 128) on the rotating field", abs: 1e-3,
-            hint: "sample must move every column (the whole 2×n matrix) at every step")
+      check(
+        got, expected, "sample(.midpoint, steps: 128) on the rotating field", abs: 1e-3,
+        hint: "sample must move every column (the whole 2×n matrix) at every step")
     }
     try sandbox.conclude()
   }
@@ -122,18 +143,24 @@ struct Lab5SamplerTests {
       let x0 = Matrix([[0, 1], [2, -1]])
       let n = 4
       let run = sample(cubeRateField, from: x0, steps: n, method: .euler, record: true)
-      guard check(run.trajectory.count == n + 1, "the trajectory of \(n) steps has \(n + 1) matrices (got \(run.trajectory.count))",
-                  hint: "append x0 before the loop and x after each step") else { return }
+      guard
+        check(
+          run.trajectory.count == n + 1,
+          "the trajectory of \(n) steps has \(n + 1) matrices (got \(run.trajectory.count))",
+          hint: "append x0 before the loop and x after each step")
+      else { return }
       let dt = 1 / Double(n)
       for k in 0...n {
         let K = Double(k)
         let moved = dt * dt * dt * (K - 1) * K * (2 * K - 1) / 2
-        check(run.trajectory[k], x0 + Float(moved), "trajectory[\(k)] (t = \(Double(k) * dt))", abs: 2e-6,
-              hint: "trajectory[k] is x at t = k·dt: x0 first, then the result of each step")
+        check(
+          run.trajectory[k], x0 + Float(moved), "trajectory[\(k)] (t = \(Double(k) * dt))", abs: 2e-6,
+          hint: "trajectory[k] is x at t = k·dt: x0 first, then the result of each step")
       }
       check(run.final, run.trajectory[n], "final equals the last trajectory entry", abs: 0)
       let quiet = sample(cubeRateField, from: x0, steps: n, method: .euler, record: false)
-      check(quiet.trajectory.isEmpty, "record: false returns an empty trajectory (got \(quiet.trajectory.count) matrices)")
+      check(
+        quiet.trajectory.isEmpty, "record: false returns an empty trajectory (got \(quiet.trajectory.count) matrices)")
       check(quiet.final, run.final, "the same final points with and without record", abs: 0)
     }
     try sandbox.conclude()
@@ -168,13 +195,18 @@ struct Lab5OrderTests {
       let counts = [8, 16, 32, 64]
       for (method, order) in [(ODEMethod.euler, 1.0), (.midpoint, 2.0)] {
         let errors = counts.map { rmsDistance(sample(rotatingField, from: x0, steps: $0, method: method).final, exact) }
-        guard check(errors.allSatisfy { $0.isFinite && $0 > 0 }, "\(method) errors are positive numbers: \(errors)",
-                    hint: "the solver returned NaN, ∞ or exactly the solution") else { continue }
+        guard
+          check(
+            errors.allSatisfy { $0.isFinite && $0 > 0 }, "\(method) errors are positive numbers: \(errors)",
+            hint: "the solver returned NaN, ∞ or exactly the solution")
+        else { continue }
         let p = observedOrder(steps: counts, errors: errors)
-        check(p, order, "observed order of \(method) (errors \(errors.map { show($0) }) at steps \(counts))", abs: 0.2, rel: 0,
-              hint: method == .euler
-                ? "Euler: one evaluation at (t, x) per step, steps starting at t = k·dt"
-                : "midpoint must be second order: evaluate at (t + dt/2, x + (dt/2)·v(t, x)) and move the whole dt")
+        check(
+          p, order, "observed order of \(method) (errors \(errors.map { show($0) }) at steps \(counts))", abs: 0.2,
+          rel: 0,
+          hint: method == .euler
+            ? "Euler: one evaluation at (t, x) per step, steps starting at t = k·dt"
+            : "midpoint must be second order: evaluate at (t + dt/2, x + (dt/2)·v(t, x)) and move the whole dt")
       }
     }
     try sandbox.conclude()

@@ -96,7 +96,9 @@ extension Matrix {
   /// Adds the column vector `b` (rows×1) to every column: `W · x .+ b`.
   public func addingToEachColumn(_ b: Matrix, file: StaticString = #fileID, line: UInt = #line) -> Matrix {
     if b.cols != 1 || b.rows != rows {
-      shapeFailure("addingToEachColumn needs a \(rows)×1 column, got \(b.shapeText) for a \(shapeText) matrix", file: file, line: line)
+      shapeFailure(
+        "addingToEachColumn needs a \(rows)×1 column, got \(b.shapeText) for a \(shapeText) matrix", file: file,
+        line: line)
     }
     let r = rows
     return Matrix(rows: rows, cols: cols) { o in
@@ -115,7 +117,9 @@ extension Matrix {
   /// sample, such as the times t).
   public func multiplyingEachColumn(by s: Matrix, file: StaticString = #fileID, line: UInt = #line) -> Matrix {
     if s.rows != 1 || s.cols != cols {
-      shapeFailure("multiplyingEachColumn needs a 1×\(cols) row, got \(s.shapeText) for a \(shapeText) matrix", file: file, line: line)
+      shapeFailure(
+        "multiplyingEachColumn needs a 1×\(cols) row, got \(s.shapeText) for a \(shapeText) matrix", file: file,
+        line: line)
     }
     let r = rows
     return Matrix(rows: rows, cols: cols) { o in
@@ -149,7 +153,8 @@ extension Matrix {
   /// Largest |a − b| over all entries.
   public func maxAbsDifference(_ other: Matrix, file: StaticString = #fileID, line: UInt = #line) -> Float {
     if rows != other.rows || cols != other.cols {
-      shapeFailure("maxAbsDifference needs equal shapes, got \(shapeText) and \(other.shapeText)", file: file, line: line)
+      shapeFailure(
+        "maxAbsDifference needs equal shapes, got \(shapeText) and \(other.shapeText)", file: file, line: line)
     }
     var m: Float = 0
     for k in 0..<storage.count { m = Swift.max(m, abs(storage[k] - other.storage[k])) }

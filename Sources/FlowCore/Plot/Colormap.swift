@@ -253,7 +253,9 @@ enum Ticks {
     }
     for ms in [[1.0, 2, 5], [1.0, 2, 3, 4, 5, 6, 7, 8, 9]] {
       let major = multiples(ms)
-      if major.count >= 2 && major.count <= max(maxLabels, 2) { return (major, multiples([1, 2, 3, 4, 5, 6, 7, 8, 9])) }
+      if major.count >= 2 && major.count <= max(maxLabels, 2) {
+        return (major, multiples([1, 2, 3, 4, 5, 6, 7, 8, 9]))
+      }
     }
     // Very narrow range: linear ticks inside it.
     let lin = nice(lo, hi, target: max(2, min(maxLabels, 5))).values.filter { $0 > 0 }

@@ -36,7 +36,8 @@ public struct Figure: Sendable {
     }
     for (k, p) in plots.enumerated() {
       let col = k % columns, row = k / columns
-      p.draw(on: &canvas, x: col * panelWidth, y: titleHeight + row * panelHeight, width: panelWidth, height: panelHeight)
+      p.draw(
+        on: &canvas, x: col * panelWidth, y: titleHeight + row * panelHeight, width: panelWidth, height: panelHeight)
     }
     return canvas.image
   }

@@ -8,7 +8,8 @@ extension Plot {
     case .square: c.fillRect(x: x - r * 0.9, y: y - r * 0.9, width: 1.8 * r, height: 1.8 * r, color: color)
     case .cross:
       let d = r * 0.9, w = max(1, r * 0.5)
-      c.polyline([(x - d, y - d), (x + d, y + d), (.nan, .nan), (x - d, y + d), (x + d, y - d)], color: color, width: w)
+      c.polyline(
+        [(x - d, y - d), (x + d, y + d), (.nan, .nan), (x - d, y + d), (x + d, y - d)], color: color, width: w)
     case .plus:
       let d = r * 1.1, w = max(1, r * 0.5)
       c.polyline([(x - d, y), (x + d, y), (.nan, .nan), (x, y - d), (x, y + d)], color: color, width: w)
@@ -218,7 +219,9 @@ extension Plot {
     func sampleSegment(_ p: (x: Double, y: Double), _ q: (x: Double, y: Double)) {
       let len = ((q.x - p.x) * (q.x - p.x) + (q.y - p.y) * (q.y - p.y)).squareRoot()
       let n = min(200, Int(len / 6))
-      if n > 0 { for k in 1...n { let t = Double(k) / Double(n + 1); pts.append((p.x + t * (q.x - p.x), p.y + t * (q.y - p.y))) } }
+      if n > 0 {
+        for k in 1...n { let t = Double(k) / Double(n + 1); pts.append((p.x + t * (q.x - p.x), p.y + t * (q.y - p.y))) }
+      }
     }
     let a = T.area
     for layer in layers {

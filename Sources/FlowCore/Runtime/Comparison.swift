@@ -57,9 +57,11 @@ public enum Comparison {
   }
 
   static func join(_ path: String, _ key: String) -> String {
-    let plain = !key.isEmpty && key.unicodeScalars.allSatisfy {
-      ($0.isASCII && (CharacterSet.alphanumerics.contains($0))) || $0 == "_"
-    }
+    let plain =
+      !key.isEmpty
+      && key.unicodeScalars.allSatisfy {
+        ($0.isASCII && (CharacterSet.alphanumerics.contains($0))) || $0 == "_"
+      }
     if plain { return path.isEmpty ? key : path + "." + key }
     return path + "[" + JSONValue.quote(key) + "]"
   }
@@ -229,7 +231,8 @@ public enum Comparison {
           + "reference \(referenceSize.width)×\(referenceSize.height)"
       }
       let channels = m.prefix(3).map { String(format: "%.2f", $0) }.joined(separator: "/")
-      return "mean |Δ| r/g/b \(channels) of 255, \(String(format: "%.2f", 100 * f)) % of pixels differ by more than \(threshold)"
+      return
+        "mean |Δ| r/g/b \(channels) of 255, \(String(format: "%.2f", 100 * f)) % of pixels differ by more than \(threshold)"
     }
   }
 

@@ -38,7 +38,8 @@ public indirect enum JSONValue: Equatable, Sendable {
   public var compact: String {
     switch self {
     case .array(let items): return "[" + items.map(\.compact).joined(separator: ",") + "]"
-    case .object(let pairs): return "{" + pairs.map { JSONValue.quote($0.0) + ":" + $0.1.compact }.joined(separator: ",") + "}"
+    case .object(let pairs):
+      return "{" + pairs.map { JSONValue.quote($0.0) + ":" + $0.1.compact }.joined(separator: ",") + "}"
     default: return formatted()
     }
   }
@@ -92,12 +93,17 @@ public indirect enum JSONValue: Equatable, Sendable {
 extension JSONValue: Decodable {
   public init(from decoder: Decoder) throws {
     let c = try decoder.singleValueContainer()
-    if c.decodeNil() { self = .null }
-    else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-    else if let d = try? c.decode(Double.self) { self = .number(d) }
-    else if let s = try? c.decode(String.self) { self = .string(s) }
-    else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-    else {
+    if c.decodeNil() {
+      self = .null
+    } else if let b = try? c.decode(Bool.self) {
+      self = .bool(b)
+    } else if let d = try? c.decode(Double.self) {
+      self = .number(d)
+    } else if let s = try? c.decode(String.self) {
+      self = .string(s)
+    } else if let a = try? c.decode([JSONValue].self) {
+      self = .array(a)
+    } else {
       let o = try c.decode([String: JSONValue].self)
       self = .object(o.keys.sorted().map { ($0, o[$0]!) })
     }

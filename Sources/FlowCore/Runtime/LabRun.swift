@@ -102,7 +102,9 @@ public enum Lab {
   /// Parses the command line, prepares the output folder, runs `body`, writes
   /// the summary, and exits: 0 when done, 2 for a bad command line, 1 for a
   /// run-time error, 3 when an exercise is not attempted yet.
-  public static func main(_ spec: LabSpec, arguments: [String] = Array(CommandLine.arguments.dropFirst()), _ body: (LabRun) throws -> Void) -> Never {
+  public static func main(
+    _ spec: LabSpec, arguments: [String] = Array(CommandLine.arguments.dropFirst()), _ body: (LabRun) throws -> Void
+  ) -> Never {
     flowlab_line_buffer_stdout()
     flowlab_tune_allocator()
     let values: [String: String]

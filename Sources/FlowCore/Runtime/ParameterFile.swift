@@ -40,7 +40,8 @@ public enum ParameterFile {
 
   /// Reads a parameter file; checks its magic, length, hash, and (when given)
   /// that its sizes are `expectedSizes`.
-  public static func read(from path: String, expectedSizes: [Int]? = nil) throws -> (sizes: [Int], parameters: [Matrix]) {
+  public static func read(from path: String, expectedSizes: [Int]? = nil) throws -> (sizes: [Int], parameters: [Matrix])
+  {
     guard FileManager.default.fileExists(atPath: path) else {
       throw Problem(path: path, message: "no such file")
     }
@@ -76,7 +77,9 @@ public enum ParameterFile {
     guard bytes.count >= expected else {
       throw Problem(
         path: path,
-        message: "truncated: \(bytes.count) bytes, but a \(network) network needs \(expected) (\(floats) numbers); write it again with `swift run lab4`")
+        message:
+          "truncated: \(bytes.count) bytes, but a \(network) network needs \(expected) (\(floats) numbers); write it again with `swift run lab4`"
+      )
     }
     var parameters: [Matrix] = []
     for k in 0..<layers {
@@ -97,7 +100,9 @@ public enum ParameterFile {
     if let expectedSizes, expectedSizes != sizes {
       throw Problem(
         path: path,
-        message: "holds a network of sizes \(sizes.map(String.init).joined(separator: "→")), expected \(expectedSizes.map(String.init).joined(separator: "→"))")
+        message:
+          "holds a network of sizes \(sizes.map(String.init).joined(separator: "→")), expected \(expectedSizes.map(String.init).joined(separator: "→"))"
+      )
     }
     return (sizes, parameters)
   }
@@ -109,7 +114,11 @@ public enum ParameterFile {
     for k in 0..<(sizes.count - 1) {
       let w = parameters[2 * k], b = parameters[2 * k + 1]
       guard w.rows == sizes[k + 1], w.cols == sizes[k], b.rows == sizes[k + 1], b.cols == 1 else {
-        throw Problem(path: path, message: "layer \(k + 1) has W \(w.shapeText), b \(b.shapeText); sizes \(sizes) need \(sizes[k + 1])×\(sizes[k]) and \(sizes[k + 1])×1")
+        throw Problem(
+          path: path,
+          message:
+            "layer \(k + 1) has W \(w.shapeText), b \(b.shapeText); sizes \(sizes) need \(sizes[k + 1])×\(sizes[k]) and \(sizes[k + 1])×1"
+        )
       }
     }
   }

@@ -142,10 +142,15 @@ public func clusterReport(_ samples: Matrix, centres: Matrix, radii: [Double] = 
   }
   let clusters = (0..<k).map { c -> ClusterReport.Cluster in
     let idx = members[c]
-    let mean = (0..<d).map { r in idx.isEmpty ? .nan : idx.reduce(0.0) { $0 + Double(samples[r, $1]) } / Double(idx.count) }
+    let mean = (0..<d).map { r in
+      idx.isEmpty ? .nan : idx.reduce(0.0) { $0 + Double(samples[r, $1]) } / Double(idx.count)
+    }
     let std = (0..<d).map { r -> Double in
       guard !idx.isEmpty else { return .nan }
-      let v = idx.reduce(0.0) { let e = Double(samples[r, $1]) - mean[r]; return $0 + e * e } / Double(idx.count)
+      let v =
+        idx.reduce(0.0) {
+          let e = Double(samples[r, $1]) - mean[r]; return $0 + e * e
+        } / Double(idx.count)
       return v.squareRoot()
     }
     return ClusterReport.Cluster(
@@ -170,8 +175,10 @@ public func clusterReport(_ samples: Matrix, centres: Matrix, radii: [Double] = 
 ///   - steps: step counts (at least two different ones).
 ///   - errors: the error at each step count, all > 0.
 public func observedOrder(steps: [Int], errors: [Double]) -> Double {
-  precondition(steps.count == errors.count && steps.count >= 2, "observedOrder: needs at least two (steps, error) pairs")
-  precondition(steps.allSatisfy { $0 > 0 } && errors.allSatisfy { $0 > 0 }, "observedOrder: steps and errors must be > 0")
+  precondition(
+    steps.count == errors.count && steps.count >= 2, "observedOrder: needs at least two (steps, error) pairs")
+  precondition(
+    steps.allSatisfy { $0 > 0 } && errors.allSatisfy { $0 > 0 }, "observedOrder: steps and errors must be > 0")
   let u = steps.map { Foundation.log(Double($0)) }
   let v = errors.map { Foundation.log($0) }
   let uMean = u.reduce(0, +) / Double(u.count)
