@@ -141,15 +141,24 @@ public func check(
   _ got: Double, _ expected: Double, _ what: String, abs absTol: Double = 1e-5, rel: Double = 1e-4,
   hint: String = "", sourceLocation: SourceLocation = #_sourceLocation
 ) -> Bool {
+  guard let m = mismatch(got, expected, what, abs: absTol, rel: rel, hint: hint) else { return true }
+  Issue.record(Comment(rawValue: m), sourceLocation: sourceLocation)
+  return false
+}
+
+/// The message `check` reports for a number, or nil when it is close enough
+/// (|got − expected| ≤ abs + rel·|expected|, and both finite or both not).
+public func mismatch(
+  _ got: Double, _ expected: Double, _ what: String, abs absTol: Double = 1e-5, rel: Double = 1e-4,
+  hint: String = ""
+) -> String? {
   let ok =
     got.isFinite == expected.isFinite
     && (got == expected || Swift.abs(got - expected) <= absTol + rel * Swift.abs(expected))
-  if !ok {
-    var m = "\(what): expected \(show(expected)), got \(show(got))"
-    if !hint.isEmpty { m += "\n  hint: \(hint)" }
-    Issue.record(Comment(rawValue: m), sourceLocation: sourceLocation)
-  }
-  return ok
+  if ok { return nil }
+  var m = "\(what): expected \(show(expected)), got \(show(got))"
+  if !hint.isEmpty { m += "\n  hint: \(hint)" }
+  return m
 }
 
 @discardableResult
@@ -167,11 +176,21 @@ public func check(
   _ got: Matrix, _ expected: Matrix, _ what: String, abs absTol: Double = 1e-5, rel: Double = 1e-4,
   hint: String = "", sourceLocation: SourceLocation = #_sourceLocation
 ) -> Bool {
+  guard let m = mismatch(got, expected, what, abs: absTol, rel: rel, hint: hint) else { return true }
+  Issue.record(Comment(rawValue: m), sourceLocation: sourceLocation)
+  return false
+}
+
+/// The message `check` reports for a matrix (its shape, or its worst entry),
+/// or nil when every entry is close enough.
+public func mismatch(
+  _ got: Matrix, _ expected: Matrix, _ what: String, abs absTol: Double = 1e-5, rel: Double = 1e-4,
+  hint: String = ""
+) -> String? {
   guard got.rows == expected.rows, got.cols == expected.cols else {
     var m = "\(what): expected a \(expected.shapeText) matrix, got \(got.shapeText)"
     if !hint.isEmpty { m += "\n  hint: \(hint)" }
-    Issue.record(Comment(rawValue: m), sourceLocation: sourceLocation)
-    return false
+    return m
   }
   var worst = -1
   var worstExcess = 0.0
@@ -180,14 +199,13 @@ public func check(
     let excess = Swift.abs(g - e) - (absTol + rel * Swift.abs(e))
     if !g.isFinite || excess > worstExcess { worst = k; worstExcess = g.isFinite ? excess : .infinity }
   }
-  guard worst >= 0 else { return true }
+  guard worst >= 0 else { return nil }
   let i = worst % got.rows, j = worst / got.rows
   var m =
     "\(what): entry (\(i), \(j)) expected \(show(Double(expected.storage[worst]))), got \(show(Double(got.storage[worst])))"
   m += " (\(got.shapeText); worst of the entries off)"
   if !hint.isEmpty { m += "\n  hint: \(hint)" }
-  Issue.record(Comment(rawValue: m), sourceLocation: sourceLocation)
-  return false
+  return m
 }
 
 /// Checks a condition; a failure states the claim and the hint.
