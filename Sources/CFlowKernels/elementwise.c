@@ -99,11 +99,13 @@ static ew_fn chosen_exp = 0, chosen_expm1 = 0;
 static void choose(void) {
   ew_fn e = ew_generic_exp, m = ew_generic_expm1;
 #ifdef FLOWLAB_MULTIVERSION
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) {
-    e = ew_avx512_exp; m = ew_avx512_expm1;
-  } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-    e = ew_avx2_exp; m = ew_avx2_expm1;
+  int level = flowlab_isa_level();
+  if (level == 2) {
+    e = ew_avx512_exp;
+    m = ew_avx512_expm1;
+  } else if (level == 1) {
+    e = ew_avx2_exp;
+    m = ew_avx2_expm1;
   }
 #endif
   chosen_expm1 = m;

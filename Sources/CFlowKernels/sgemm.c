@@ -199,11 +199,11 @@ static void choose(void) {
       "generic";
 #endif
 #ifdef FLOWLAB_MULTIVERSION
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) {
+  int level = flowlab_isa_level();
+  if (level == 2) {
     f = sgemm_avx512;
     name = "avx512";
-  } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+  } else if (level == 1) {
     f = sgemm_avx2;
     name = "avx2";
   }

@@ -38,6 +38,10 @@ int flowlab_threads(void);
 /// Sets the number of threads for products (1 or 2).
 void flowlab_set_threads(int n);
 
+/// The instruction set the kernels use: 0 baseline, 1 AVX2+FMA, 2 AVX-512 —
+/// the best the CPU has, capped by FLOWLAB_ISA=generic|avx2 if set.
+int flowlab_isa_level(void);
+
 /// Name of the instruction set the kernels chose at run time ("avx512", "avx2", "generic", "neon").
 const char *flowlab_kernel_isa(void);
 
