@@ -56,7 +56,8 @@ var targets: [Target] = [
   // depend on the runners (declared below) to have them built.
   .testTarget(
     name: "CoreTests",
-    dependencies: ["FlowCore", "FlowGrading"] + (1...5).map { .target(name: "RunLab\($0)") },
+    dependencies: ["FlowCore", "FlowGrading"] + (1...5).map { .target(name: "RunLab\($0)") }
+      + [.target(name: "Compare")],
     path: "Tests/CoreTests"),
 ]
 

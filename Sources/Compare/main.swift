@@ -18,76 +18,36 @@ let spec = LabSpec(
   options: [
     LabOption("yours", .path, default: "figures/yours", help: "folder with your labN.json and figures"),
     LabOption("reference", .path, default: "figures", help: "folder with the reference labN/ folders"),
-    // Repeats the common --out with compare's own default: parsing finds the
-    // common option (same kind), and the later default wins.
     LabOption("out", .path, default: "figures/yours/compare", help: "folder for the side-by-side pictures"),
-  ])
+    LabOption("quiet", .flag, help: "print only the one-line verdicts and problems"),
+  ],
+  common: LabSpec.common.filter { $0.name == "help" },
+  arguments: "[lab1 … lab5]",
+  notes: """
+    With no lab named, compares every lab that has a summary in --yours.
 
-// LabSpec.common adds --seed, --out, --quiet and --help; compare has no seed,
-// and its --out has another default, so the usage is built here.
-var usage: String {
-  var lines = [
-    "usage: swift run compare [lab1 … lab5] [options]", "",
-    "compare: \(spec.title)", "",
-    "With no lab named, compares every lab that has a summary in --yours.", "",
-    "options:",
-  ]
-  let own = spec.options.filter { $0.name != "seed" }.reversed().reduce(into: [LabOption]()) { acc, o in
-    if !acc.contains(where: { $0.name == o.name }) { acc.insert(o, at: 0) }
-  }
-  for o in own {
-    let head = "  --\(o.name)" + (o.name == "quiet" || o.name == "help" ? "" : " PATH")
-    let help = o.name == "quiet" ? "print only the one-line verdicts and problems" : o.help
-    lines.append(
-      head.padding(toLength: 20, withPad: " ", startingAt: 0) + help
-        + (o.defaultValue.map { " (default: \($0))" } ?? ""))
-  }
-  lines += [
-    "", "verdicts: same = within 2 % or 0.001; close = within 20 % or 0.01; differs = further off;",
-    "          timings, speeds and file paths are shown but not judged.",
-  ]
-  return lines.joined(separator: "\n")
-}
+    verdicts: same = within 2 % or 0.001; close = within 20 % or 0.01; differs = further off;
+              timings, speeds and file paths are shown but not judged.
+    """)
 
 func stderr(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
 @MainActor func fail(_ message: String, status: Int32 = 1, showUsage: Bool = false) -> Never {
-  stderr("compare: \(message)" + (showUsage ? "\n\n\(usage)" : ""))
+  stderr("compare: \(message)" + (showUsage ? "\n\n\(spec.usage)" : ""))
   exit(status)
 }
 
 // MARK: - Command line
 
-var positional: [String] = []
-var optionArgs: [String] = []
-do {
-  var args = Array(CommandLine.arguments.dropFirst())[...]
-  while let a = args.popFirst() {
-    if a.hasPrefix("--") {
-      optionArgs.append(a)
-      let name = String(a.dropFirst(2))
-      if !name.contains("="), let o = spec.options.first(where: { $0.name == name }), o.defaultValue != nil,
-        let v = args.popFirst()
-      {
-        optionArgs.append(v)
-      }
-    } else {
-      positional.append(a)
-    }
-  }
-}
-if optionArgs.contains(where: { $0.hasPrefix("--seed") }) {
-  fail("unknown option '--seed'", status: 2, showUsage: true)
-}
-
 let values: [String: String]
+let positional: [String]
 do {
-  values = try spec.parse(optionArgs)
+  (values, positional) = try spec.parseWithArguments(Array(CommandLine.arguments.dropFirst()))
 } catch {
   fail("\(error)", status: 2, showUsage: true)
 }
 if values["help"] == "true" {
-  print(usage)
+  print(spec.usage)
   exit(0)
 }
 let quiet = values["quiet"] == "true"

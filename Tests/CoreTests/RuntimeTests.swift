@@ -154,4 +154,20 @@ struct RunnerTests {
     #expect(
       r.err.contains("lab3: error: cannot create the output folder '/proc/flowlab-cannot-write-here'"), "\(r.err)")
   }
+
+  @Test("compare: a lab's reference against itself is all 'same', with side-by-side pictures; a bad lab exits 2")
+  func compareTool() throws {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("flowlab-compare-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: out) }
+    let reference = packageRoot.appendingPathComponent("figures").path
+    let yours = packageRoot.appendingPathComponent("figures/lab3").path
+    let r = try run("compare", ["lab3", "--yours", yours, "--reference", reference, "--out", out.path])
+    #expect(r.status == 0, "compare exited \(r.status): \(r.err)")
+    #expect(r.out.contains("lab3: ") && r.out.contains(" same, 0 close, 0 differ"), "\(r.out.suffix(400))")
+    let pictures = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+    #expect(
+      pictures.contains("lab3-data.png") && pictures.contains("lab3-field.png"), "side-by-side pictures: \(pictures)")
+    let bad = try run("compare", ["lab9"])
+    #expect(bad.status == 2 && bad.err.contains("unknown lab 'lab9'"), "\(bad.err)")
+  }
 }

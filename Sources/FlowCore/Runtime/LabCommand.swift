@@ -61,32 +61,59 @@ public struct LabSpec: Sendable {
     LabOption("help", .flag, help: "show this help"),
   ]
 
-  public init(name: String, title: String, options: [LabOption] = []) {
+  /// What follows the options in the usage line, e.g. "[lab1 … lab5]"; empty
+  /// when the command takes no plain arguments.
+  public let arguments: String
+  /// Lines printed after the options in the usage.
+  public let notes: String
+
+  /// A command with `common` options (by default `LabSpec.common`) followed by its own.
+  public init(
+    name: String, title: String, options: [LabOption] = [], common: [LabOption] = LabSpec.common,
+    arguments: String = "", notes: String = ""
+  ) {
     self.name = name
     self.title = title
-    self.options = LabSpec.common + options
+    self.options = common + options
+    self.arguments = arguments
+    self.notes = notes
   }
 
   public var usage: String {
-    var lines = ["usage: swift run \(name) [options]", "", "\(name): \(title)", "", "options:"]
+    let line = "usage: swift run \(name)" + (arguments.isEmpty ? "" : " \(arguments)") + " [options]"
+    var lines = [line, "", "\(name): \(title)", "", "options:"]
     let heads = options.map { "  --\($0.name)\($0.valueName)" }
     let width = (heads.map(\.count).max() ?? 0) + 2
     for (o, h) in zip(options, heads) {
       let pad = String(repeating: " ", count: max(1, width - h.count))
       lines.append(h + pad + o.help + (o.defaultValue.map { " (default: \($0))" } ?? ""))
     }
+    if !notes.isEmpty { lines += ["", notes] }
     return lines.joined(separator: "\n")
   }
 
   /// Parses `--name value`, `--name=value` and `--flag`; every value is
   /// checked against its kind and range.
   public func parse(_ arguments: [String]) throws -> [String: String] {
+    let (values, plain) = try parseWithArguments(arguments)
+    if let first = plain.first { throw LabError.usage("unexpected argument '\(first)'") }
+    return values
+  }
+
+  /// Like `parse`, and also returns the plain arguments (those not starting
+  /// with `--` and not an option's value), in order.
+  public func parseWithArguments(_ arguments: [String]) throws -> (options: [String: String], arguments: [String]) {
+    var plain: [String] = []
     var values: [String: String] = [:]
     for o in options { if let d = o.defaultValue { values[o.name] = d } }
     var i = 0
     while i < arguments.count {
       let arg = arguments[i]
-      guard arg.hasPrefix("--") else { throw LabError.usage("unexpected argument '\(arg)'") }
+      guard arg.hasPrefix("--") else {
+        plain.append(arg)
+        i += 1
+        continue
+      }
       var name = String(arg.dropFirst(2))
       var inline: String?
       if let eq = name.firstIndex(of: "=") {
@@ -114,7 +141,7 @@ public struct LabSpec: Sendable {
       values[name] = value
       i += 1
     }
-    return values
+    return (values, plain)
   }
 }
 
