@@ -149,6 +149,9 @@ struct RunnerTests {
 
   @Test("an unwritable output folder is a clear error with status 1")
   func unwritableOut() throws {
+    let file = try run("lab3", ["--out", "/dev/null/figures"])
+    #expect(file.status == 1, "exited \(file.status): \(file.err)")
+    #expect(file.err.contains("'/dev/null' is a file, not a folder"), "\(file.err)")
     let r = try run("lab3", ["--out", "/proc/flowlab-cannot-write-here"])
     #expect(r.status == 1, "exited \(r.status): \(r.err)")
     #expect(

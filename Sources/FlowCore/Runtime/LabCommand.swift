@@ -150,7 +150,13 @@ extension LabOption {
     switch kind {
     case .flag: return
     case .int(let range):
-      guard let v = Int(value) else { throw LabError.usage("--\(name) needs a whole number, got '\(value)'") }
+      guard let v = Int(value) else {
+        let digits = !value.isEmpty && value.drop { $0 == "-" || $0 == "+" }.allSatisfy(\.isNumber)
+        throw LabError.usage(
+          digits
+            ? "--\(name) must be in \(range.lowerBound)…\(range.upperBound), got \(value)"
+            : "--\(name) needs a whole number, got '\(value)'")
+      }
       guard range.contains(v) else {
         throw LabError.usage("--\(name) must be in \(range.lowerBound)…\(range.upperBound), got \(v)")
       }

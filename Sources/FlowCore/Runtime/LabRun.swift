@@ -29,11 +29,26 @@ public final class LabRun {
     do {
       try fm.createDirectory(at: url, withIntermediateDirectories: true)
     } catch {
-      throw LabError.failure("cannot create the output folder '\(url.path)': \(error.localizedDescription)")
+      throw LabError.failure("cannot create the output folder '\(url.path)': \(reason(creating: url))")
     }
     guard fm.isWritableFile(atPath: url.path) else {
       throw LabError.failure("the output folder '\(url.path)' is not writable")
     }
+  }
+
+  /// Why a folder cannot be made: the nearest part of its path that exists
+  /// is a file, or is not writable.
+  static func reason(creating url: URL) -> String {
+    let fm = FileManager.default
+    var ancestor = url.deletingLastPathComponent()
+    while !fm.fileExists(atPath: ancestor.path) && ancestor.path != "/" {
+      ancestor.deleteLastPathComponent()
+    }
+    var isFolder: ObjCBool = false
+    _ = fm.fileExists(atPath: ancestor.path, isDirectory: &isFolder)
+    if !isFolder.boolValue { return "'\(ancestor.path)' is a file, not a folder" }
+    if !fm.isWritableFile(atPath: ancestor.path) { return "no permission to write in '\(ancestor.path)'" }
+    return "the system refused"
   }
 
   /// A whole-number option.
