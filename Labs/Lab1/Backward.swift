@@ -17,10 +17,9 @@ extension Value {
   public func topologicalOrder() -> [Value] {
     todo(
       "Lab1 · topologicalOrder",
-      hint: """
-        depth-first search with a stack of (node, index of the next input to visit) and a \
-        Set<ObjectIdentifier> of visited nodes: when a node has no input left to visit, append it to the order
-        """)
+      hint:
+        "depth-first search without recursion (a chain 100 000 deep would overflow the call stack): keep your own stack of (node, index of the next input to visit) and a set of nodes already seen — ObjectIdentifier makes a class hashable. A node joins the order only once all its inputs have."
+    )
   }
 
   /// Fills `grad` of every node in this value's graph with ∂self/∂node.
@@ -39,14 +38,15 @@ extension Value {
   public func backward() {
     todo(
       "Lab1 · backward",
-      hint: """
-        let order = topologicalOrder(); zero every node's grad; set self.grad = 1; then walk \
-        order.reversed() and add local · node.grad into each input's grad (+=, not =)
-        """)
+      hint:
+        "the loop in the comment above, over topologicalOrder() walked from the output end, after clearing old grads and seeding self with 1. The classic slip is input.grad = … instead of += (in a + a, a has two edges)."
+    )
   }
 
   /// Sets `grad` to 0 on every node of this value's graph.
   public func zeroGrad() {
-    todo("Lab1 · zeroGrad", hint: "for node in topologicalOrder() { node.grad = 0 }")
+    todo(
+      "Lab1 · zeroGrad", hint: "every node of the graph, not only self — and topologicalOrder() already lists them all."
+    )
   }
 }

@@ -21,7 +21,11 @@ extension Value {
   ///   - a: the left term.
   ///   - b: the right term (may be the same node as `a`: `a + a` has two edges to `a`).
   public static func + (a: Value, b: Value) -> Value {
-    todo("Lab1 · a + b", hint: "Value(a.data + b.data, inputs: [(a, 1), (b, 1)], op: \"+\")")
+    todo(
+      "Lab1 · a + b",
+      hint:
+        "worked example — read it, then use it as the pattern for every other operation: Value(a.data + b.data, inputs: [(a, 1), (b, 1)], op: \"+\")"
+    )
   }
 
   /// Product of two values.
@@ -34,7 +38,11 @@ extension Value {
   ///   - a: the left factor.
   ///   - b: the right factor.
   public static func * (a: Value, b: Value) -> Value {
-    todo("Lab1 · a × b", hint: "the edge to a carries b.data and the edge to b carries a.data")
+    todo(
+      "Lab1 · a × b",
+      hint:
+        "the a + b pattern with two edges; each local derivative is the other factor's data (a * a then gets two edges to a, which is right)."
+    )
   }
 
   /// Negation.
@@ -44,7 +52,7 @@ extension Value {
   /// ```
   /// - Parameter a: the value to negate.
   public static prefix func - (a: Value) -> Value {
-    todo("Lab1 · −a", hint: "one input, a, with local derivative −1")
+    todo("Lab1 · −a", hint: "the a + b pattern with a single edge: how far does c move when a grows by 1?")
   }
 
   /// Difference of two values.
@@ -56,7 +64,9 @@ extension Value {
   ///   - a: the value subtracted from.
   ///   - b: the value subtracted.
   public static func - (a: Value, b: Value) -> Value {
-    todo("Lab1 · a − b", hint: "like a + b, but the edge to b carries −1")
+    todo(
+      "Lab1 · a − b",
+      hint: "the a + b pattern, with ∂c/∂b from the formula above: the sign on b's edge is the classic slip.")
   }
 
   /// Quotient of two values.
@@ -69,7 +79,7 @@ extension Value {
   ///   - a: the numerator.
   ///   - b: the denominator.
   public static func / (a: Value, b: Value) -> Value {
-    todo("Lab1 · a ÷ b", hint: "∂(a/b)/∂b = −a/b²: mind the sign and the square")
+    todo("Lab1 · a ÷ b", hint: "two edges, one per formula above; in ∂(a/b)/∂b = −a/b² mind the sign and the square.")
   }
 
   /// A power with a constant exponent.
@@ -82,7 +92,9 @@ extension Value {
   /// - Parameter p: the exponent.
   public func pow(_ p: Double) -> Value {
     todo(
-      "Lab1 · aᵖ", hint: "Foundation.pow(data, p) is the value; the local derivative is p · Foundation.pow(data, p − 1)"
+      "Lab1 · aᵖ",
+      hint:
+        "Foundation.pow gives the value (the prefix avoids calling this very method); for the local derivative, bring p down and lower the exponent by one. p is a constant: it has no edge."
     )
   }
 
@@ -93,7 +105,7 @@ extension Value {
   /// ```
   /// The derivative is the result itself: compute `Foundation.exp(data)` once, use it twice.
   public func exp() -> Value {
-    todo("Lab1 · exp", hint: "let e = Foundation.exp(data); the result is e and so is the local derivative")
+    todo("Lab1 · exp", hint: "Foundation.exp gives eᵃ; which number is ∂eᵃ/∂a? Compute it once and use it for both.")
   }
 
   /// The natural logarithm (for a > 0).
@@ -102,7 +114,11 @@ extension Value {
   /// c = ln a       ∂c/∂a = 1/a
   /// ```
   public func log() -> Value {
-    todo("Lab1 · log", hint: "Foundation.log(data), local derivative 1 / data")
+    todo(
+      "Lab1 · log",
+      hint:
+        "Foundation.log for the value (plain log(…) would find this method); the local derivative is the one in the formula above, computed from data."
+    )
   }
 
   /// The hyperbolic tangent.
@@ -112,7 +128,9 @@ extension Value {
   /// ```
   /// Like `exp`, the derivative is written with the result: t = tanh a, ∂c/∂a = 1 − t².
   public func tanh() -> Value {
-    todo("Lab1 · tanh", hint: "let t = Foundation.tanh(data); local derivative 1 − t·t")
+    todo(
+      "Lab1 · tanh",
+      hint: "as with exp, write the derivative with the result: 1 − tanh² a needs only the tanh you already computed.")
   }
 
   /// The exponential linear unit, the tutorial's activation.
@@ -127,7 +145,9 @@ extension Value {
   public func elu() -> Value {
     todo(
       "Lab1 · elu",
-      hint: "if data > 0 { return a copy with local derivative 1 }; else expm1(data) with local derivative exp(data)")
+      hint:
+        "two cases split at 0; for data ≤ 0 get eᵃ − 1 from Foundation.expm1 (full precision near 0). Check that both pieces have slope 1 at the kink."
+    )
   }
 }
 

@@ -13,7 +13,7 @@ public func elu(_ x: Matrix) -> Matrix {
   todo(
     "Lab2 · elu",
     hint:
-      "elu(x) = max(x, 0) + (e^min(x, 0) − 1): try x.clamped(min: 0) + x.clamped(max: 0).expm1(), no loops"
+      "no loops and no branches: elu(x) = max(x, 0) + (e^min(x, 0) − 1), and the core has clamped(min:), clamped(max:) and expm1() for the pieces."
   )
 }
 
@@ -29,5 +29,7 @@ public func elu(_ x: Matrix) -> Matrix {
 public func eluDerivative(_ x: Matrix) -> Matrix {
   todo(
     "Lab2 · eluDerivative",
-    hint: "1 for x > 0 and eˣ for x ≤ 0 is e^min(x, 0): x.clamped(max: 0).exp()")
+    hint:
+      "one expression, no branches: elu′(x) = e^min(x, 0) is 1 for x > 0 and eˣ below; clamped(max:) and exp() build it."
+  )
 }

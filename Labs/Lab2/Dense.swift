@@ -70,7 +70,7 @@ public struct Dense: Sendable {
     todo(
       "Lab2 · Dense.forward",
       hint:
-        "z = weight.dot(x).addingToEachColumn(bias); return (usesELU ? elu(z) : z, Cache(input: x, preActivation: z))"
+        "z = W·x + b is one product (dot) and a broadcast of the out×1 bias over the n columns (addingToEachColumn); the Cache keeps x and z from before the elu, and only layers with usesELU apply it."
     )
   }
 
@@ -89,7 +89,7 @@ public struct Dense: Sendable {
     todo(
       "Lab2 · Dense.backward",
       hint:
-        "δ = usesELU ? gradOutput * eluDerivative(cache.preActivation) : gradOutput; then weight.transposedDot(δ), δ.dotTransposed(cache.input), δ.sumOverColumns() — check each shape against the table"
+        "first δ = ∂L/∂z (times elu′ of the cached z, only when usesELU), then one core operation per line of the README's shape table (transposedDot, dotTransposed, sumOverColumns). A gradient has the shape of what it differentiates."
     )
   }
 }

@@ -39,7 +39,7 @@ public struct MLP: Sendable {
     todo(
       "Lab2 · MLP.init",
       hint:
-        "for each k: bound = 1/√sizes[k]; W = Matrix.uniform(sizes[k+1], sizes[k], in: −bound, bound, using: &rng), b likewise (sizes[k+1]×1); Dense(weight:bias:usesELU: k < sizes.count − 2); then layers = …"
+        "layer k has fan_in = sizes[k] and bound 1/√fan_in; Matrix.uniform(_:_:in:_:using:) draws W (out×in) and then b (out×1) from rng, layer by layer, and only the last layer goes without elu."
     )
   }
 
@@ -63,7 +63,7 @@ public struct MLP: Sendable {
     todo(
       "Lab2 · MLP.forward",
       hint:
-        "h = x; for each layer: (h, cache) = layer.forward(h), append the cache; return (h, caches)"
+        "thread the batch through the layers in order — each layer's output is the next one's input — and keep every cache, input side first."
     )
   }
 
@@ -86,7 +86,7 @@ public struct MLP: Sendable {
     todo(
       "Lab2 · MLP.backward",
       hint:
-        "g = gradOutput; for k from the last layer down to 0: lg = layers[k].backward(g, cache: caches[k]); grads[2k] = lg.weight, grads[2k+1] = lg.bias; g = lg.input"
+        "walk the layers last to first, handing each layer's gradient .input to the layer below; the parameter gradients must still come out in `parameters` order (W₁, b₁, W₂, …), although you find them backwards."
     )
   }
 
@@ -126,5 +126,8 @@ public func sgdStep(_ parameters: inout [Matrix], gradients: [Matrix], learningR
     parameters.count == gradients.count,
     "sgdStep: \(parameters.count) parameters but \(gradients.count) gradients")
   todo(
-    "Lab2 · sgdStep", hint: "for each k: parameters[k].add(gradients[k], scaledBy: −learningRate)")
+    "Lab2 · sgdStep",
+    hint:
+      "θ ← θ − η·g for each pair of matrices; Matrix's add(_:scaledBy:) does it in place, so the only thing to get right is the sign."
+  )
 }

@@ -15,7 +15,8 @@ public func regressionLoss(prediction: Matrix, target: Matrix) -> (loss: Float, 
   todo(
     "Lab2 · regressionLoss",
     hint:
-      "r = prediction − target, n = Float(prediction.cols): (r.squared().sum() / n, r * (2 / n))")
+      "the residual ŷ − y serves both answers: square and sum every entry for L, and divide by n = the number of columns (samples), not the number of entries."
+  )
 }
 
 /// One step of plain SGD on a regression batch: forward, loss, backward, update.
@@ -39,7 +40,7 @@ public func regressionStep(_ model: inout MLP, input: Matrix, target: Matrix, le
   todo(
     "Lab2 · regressionStep",
     hint:
-      "model.forward(input) → regressionLoss → model.backward(gradient, caches:).parameters → sgdStep(&model.parameters, …); return the loss"
+      "the four lines of the comment above, each one call to something you wrote (MLP.forward, regressionLoss, MLP.backward, sgdStep); return the loss from before the update."
   )
 }
 

@@ -19,7 +19,7 @@ public func twoClusters(_ n: Int, std: Float = 0.05, using rng: inout some Rando
   todo(
     "Lab3 · twoClusters",
     hint:
-      "draw all the noise at once with Matrix.normal(2, n, std: std, using: &rng), then add a 2×n matrix of centres: Matrix.hcat of a block of 1s (⌈n/2⌉ = (n + 1) / 2 columns) and a block of −1s"
+      "noise plus centres, both 2×n: draw all the noise in one Matrix.normal call, and build the centres from two constant blocks side by side (Matrix.hcat), the first ⌈n/2⌉ columns wide."
   )
 }
 

@@ -60,6 +60,6 @@ public func exactField(_ mixture: GaussianMixture, t: Double, x: Matrix) -> Matr
   todo(
     "Lab3 · exactField",
     hint:
-      "per component m = mixture.means.columns(k..<k + 1): d = x.addingToEachColumn(−t·m), log w = −d.squared().sumOverRows() / 2σ_t² (1×n). Subtract the largest log w over k (zipMap { max($0, $1) }), exponentiate, then Σ_k (d·slope).addingToEachColumn(m).multiplyingEachColumn(by: w_k), divided by Σ_k w_k"
+      "work in log space, one component at a time: log w_k = −‖x − t·m_k‖²/2σ_t² is 1×n (sumOverRows), and subtracting the largest over k before exp keeps far points from giving 0/0. Then weight each component's conditional mean by w_k (multiplyingEachColumn(by:), addingToEachColumn) and divide by Σ_k w_k — t is a Double, the matrices Float."
   )
 }

@@ -15,7 +15,7 @@ public func conditionalPath(x0: Matrix, x1: Matrix, t: Matrix) -> Matrix {
   todo(
     "Lab3 · conditionalPath",
     hint:
-      "t is 1×n, one number per column: x.multiplyingEachColumn(by: t) scales column j by t[0, j], and 1 − t is a 1×n matrix too"
+      "t is 1×n, one number per column, so `*` will not match a 2×n matrix: multiplyingEachColumn(by:) scales column j by t's entry j, and 1 − t is a 1×n matrix too."
   )
 }
 
@@ -28,7 +28,7 @@ public func conditionalPath(x0: Matrix, x1: Matrix, t: Matrix) -> Matrix {
 public func conditionalTarget(x0: Matrix, x1: Matrix) -> Matrix {
   todo(
     "Lab3 · conditionalTarget",
-    hint: "differentiate (1 − t)·x0 + t·x1 with respect to t; the answer does not depend on t")
+    hint: "differentiate (1 − t)·x0 + t·x1 with respect to t; the answer does not depend on t.")
 }
 
 /// What the network sees and what it should answer, for one batch.
@@ -54,6 +54,6 @@ public func trainingBatch(x0: Matrix, x1: Matrix, t: Matrix) -> FlowBatch {
   todo(
     "Lab3 · trainingBatch",
     hint:
-      "stack rows with Matrix.vcat([...]): t first, then x_t from your conditionalPath; the target is your conditionalTarget"
+      "the input is t stacked on top of x_t, 3×n with t in row 0 (Matrix.vcat stacks rows); reuse your conditionalPath and conditionalTarget rather than writing them again."
   )
 }

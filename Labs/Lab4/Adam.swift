@@ -74,7 +74,7 @@ public struct Adam: Sendable {
     todo(
       "Lab4 · Adam.update",
       hint:
-        "if m is empty, fill m and v with zero matrices shaped like the parameters; step += 1; then per k: m[k] = m[k] * beta1 + g * (1 − beta1), v[k] likewise with g.squared(), mHat = m[k] / (1 − pow(beta1, Float(step))), vHat likewise, parameters[k] −= learningRate * mHat / (vHat.squareRoot() + epsilon)"
+        "follow the comment's box in order: create zero moments on the first call, count the step before using it (t starts at 1), and update m and v with this g before computing m̂ and v̂. Everything is entry by entry (squared(), squareRoot(), Matrix with Float)."
     )
   }
 }

@@ -16,7 +16,9 @@ import FlowCore
 public func flowMatchingLoss(prediction: Matrix, target: Matrix) -> Float {
   todo(
     "Lab4 · flowMatchingLoss",
-    hint: "(prediction − target).squared().sum() divided by the number of columns, prediction.cols")
+    hint:
+      "lab 2's regression loss again: square every entry of the error and sum, then divide by n, the number of samples (columns), not by the 2n entries."
+  )
 }
 
 /// The gradient of `flowMatchingLoss` with respect to the prediction.
@@ -32,5 +34,7 @@ public func flowMatchingLoss(prediction: Matrix, target: Matrix) -> Float {
 public func flowMatchingLossGradient(prediction: Matrix, target: Matrix) -> Matrix {
   todo(
     "Lab4 · flowMatchingLossGradient",
-    hint: "(prediction − target) * (2 / Float(prediction.cols)): the sign is prediction minus target")
+    hint:
+      "differentiate (v − target)²/n entry by entry; the result is 2×n like the prediction, and the sign is the classic slip (it must point towards larger errors)."
+  )
 }

@@ -35,7 +35,7 @@ public func trainStep(model: inout MLP, optimizer: inout Adam, batch: FlowBatch)
   todo(
     "Lab4 · trainStep",
     hint:
-      "model.forward(batch.input) gives (prediction, caches); the loss and its gradient from Loss.swift; model.backward(gradient, caches: caches).parameters; copy model.parameters, optimizer.update(&copy, gradients:), assign it back; return the loss"
+      "the five lines of the comment above, in order, with the functions of Loss.swift and lab 2's forward and backward; optimizer.update changes the parameter list you pass inout, and you return the loss from before the update."
   )
 }
 
@@ -69,6 +69,6 @@ public func train(
   todo(
     "Lab4 · train",
     hint:
-      "for step in stride(from: 1, through: steps, by: 1): keep `let before = model`, loss = trainStep(…, batch: nextBatch(step)); if !loss.isFinite { model = before; throw NonFiniteLoss(step: step, loss: loss) }; append the loss, call onStep(step, loss)"
+      "steps may be 0 (1...0 traps, a stride does not); keep the model from before each step so that a non-finite loss can be undone before you throw NonFiniteLoss, and only finite steps reach onStep and the result."
   )
 }

@@ -24,7 +24,7 @@ public typealias VectorField = (_ t: Float, _ x: Matrix) -> Matrix
 /// - Returns: the points at time t + Δt, 2×n.
 public func eulerStep(_ v: VectorField, t: Float, dt: Float, x: Matrix) -> Matrix {
   todo(
-    "Lab5 · eulerStep", hint: "one evaluation of the field, at the start of the step; Matrix has + and Float * Matrix")
+    "Lab5 · eulerStep", hint: "one evaluation of the field, at the start of the step; Matrix has + and Float * Matrix.")
 }
 
 /// One midpoint step, the tutorial's: take half an Euler step, then move the
@@ -49,7 +49,7 @@ public func midpointStep(_ v: VectorField, t: Float, dt: Float, x: Matrix) -> Ma
   todo(
     "Lab5 · midpointStep",
     hint:
-      "two evaluations: k1 = (dt / 2) * v(t, x), then v at time t + dt / 2 and place x + k1; move x by the whole dt with that second one"
+      "two evaluations: the first only makes a probe half a step ahead, the second is taken at the middle of the step in time and in space, and it alone moves x the whole Δt."
   )
 }
 
@@ -83,6 +83,6 @@ public func sample(
   todo(
     "Lab5 · sample",
     hint:
-      "dt = 1 / Float(steps); for k in 0..<steps the step starts at t = Float(k) * dt; step the whole 2×n batch with eulerStep or midpointStep; when record is true keep x0 and then x after every step"
+      "step k starts at t = k·Δt (compute it, rather than adding Δt up), so the field never sees t = 1; pick the step function from method, and with record the trajectory holds steps + 1 matrices, x0 first."
   )
 }
