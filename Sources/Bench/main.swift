@@ -98,6 +98,30 @@ import CFlowKernels
       }
     }
 
+    // An experiment, not what lab 4 runs: the step split over the two halves
+    // of the batch, forward and backward of each half on its own core, the
+    // halves' gradients averaged, then one Adam update. It shows what data
+    // parallelism would give on this machine.
+    let halves = [batch.input.columns(0..<(n / 2)), batch.input.columns((n / 2)..<n)]
+    let targets = [batch.target.columns(0..<(n / 2)), batch.target.columns((n / 2)..<n)]
+    var dpModel = model
+    var dpAdam = adam
+    let parallel = measure(max(reps, 3)) {
+      for _ in 0..<block {
+        let box = HalfGradients()
+        let current = dpModel
+        DispatchQueue.concurrentPerform(iterations: 2) { h in
+          let (out, caches) = current.forward(halves[h])
+          let g = current.backward(flowMatchingLossGradient(prediction: out, target: targets[h]), caches: caches).parameters
+          box.set(h, g)
+        }
+        let g = zip(box.parts[0], box.parts[1]).map { ($0 + $1) * 0.5 }
+        var p = dpModel.parameters
+        dpAdam.update(&p, gradients: g)
+        dpModel.parameters = p
+      }
+    }
+
     // The full run, from the same initial network each time.
     var finalLoss: Float = .nan
     let full = measure(reps) {
@@ -112,6 +136,7 @@ import CFlowKernels
     let sampling = measure(max(reps, 5) * 20) { _ = sample(field, from: x0, steps: 8, method: .midpoint) }
 
     let stepUS = (step.min / Double(block) * 1e6, step.median / Double(block) * 1e6)
+    let parallelUS = (parallel.min / Double(block) * 1e6, parallel.median / Double(block) * 1e6)
     let fbUS = (fb.min / Double(block) * 1e6, fb.median / Double(block) * 1e6)
     if json {
       let j: JSONValue = [
@@ -126,6 +151,7 @@ import CFlowKernels
           "n": .number(Double(max(reps, 5) * 20)),
         ],
         "final_loss": .number(Double(finalLoss)),
+      "experiment_two_halves_step_us": ["min": .number(parallelUS.0), "median": .number(parallelUS.1)],
         "gflops_per_step": .number(flops.step * 1e-9),
       ]
       print(j.compact)
@@ -145,8 +171,21 @@ import CFlowKernels
     }
     row("training step", stepUS, "µs", flops.step / (stepUS.0 * 1e-6) * 1e-9)
     row("forward + backward", fbUS, "µs", (flops.step) / (fbUS.0 * 1e-6) * 1e-9)
+    row("step, batch halves on 2 cores*", parallelUS, "µs", flops.step / (parallelUS.0 * 1e-6) * 1e-9)
     row("training, \(steps) steps", (full.min, full.median), "s ", flops.step * Double(steps) / full.min * 1e-9)
     row("sampling (256 pts, 8 midpoint)", (sampling.min * 1e3, sampling.median * 1e3), "ms", nil)
     print(String(format: "\nfinal training loss %.4f", Double(finalLoss)))
+    print("* an experiment, not lab 4's step: each half of the batch forward and backward on its own core,")
+    print("  the two gradients averaged, one Adam update")
   }
+/// The two halves' gradients, written from two threads.
+final class HalfGradients: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var parts: [[Matrix]] = [[], []]
+  func set(_ h: Int, _ g: [Matrix]) {
+    lock.lock()
+    parts[h] = g
+    lock.unlock()
+  }
+}
 #endif
