@@ -41,13 +41,13 @@ public enum LabTool {
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    // Read both pipes concurrently so that neither fills up and blocks the tool.
+    // Read both pipes at once so that neither fills up and blocks the tool.
     let errData = LockedData()
-    let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-    reader.start()
+    let reading = DispatchGroup()
+    DispatchQueue.global().async(group: reading) { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while !errData.isSet { usleep(1000) }
+    reading.wait()
     return Result(
       status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
       stderr: String(decoding: errData.value, as: UTF8.self))
@@ -78,8 +78,7 @@ public enum LabTool {
 /// Data written by one thread and read by another.
 final class LockedData: @unchecked Sendable {
   private let lock = NSLock()
-  private var data: Data?
+  private var data = Data()
   func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
-  var isSet: Bool { lock.lock(); defer { lock.unlock() }; return data != nil }
-  var value: Data { lock.lock(); defer { lock.unlock() }; return data ?? Data() }
+  var value: Data { lock.lock(); defer { lock.unlock() }; return data }
 }

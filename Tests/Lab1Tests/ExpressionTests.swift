@@ -185,36 +185,52 @@ struct Lab1OracleTests {
   static let programs = 60
   static let steps = 12
 
+  /// Runs 60 random programs of 3 variables on the engine (in the child) and
+  /// compares each gradient with `reference(program, x)`; reports at most two
+  /// failures, each with the program, the point and both gradients.
+  static func checkRandomPrograms(
+    seed: UInt64, tolerance: Double, claim: String, checkValue: Bool,
+    reference: ([Step], [Double]) -> [Double]
+  ) {
+    var rng = SplitMix64(seed: seed)
+    var failures = 0
+    for _ in 0..<programs {
+      let program = randomProgram(steps: steps, inputs: 3, using: &rng)
+      let x = (0..<3).map { _ in Double.random(in: -1.5...1.5, using: &rng) }
+      let leaves = x.map { Value($0) }
+      let out = runOnEngine(program, leaves)
+      out.backward()
+      let got = leaves.map(\.grad)
+      let expected = reference(program, x)
+      if checkValue {
+        check(out.data, runOnDouble(program, x), "value of a random expression", abs: 1e-12, rel: 1e-12)
+      }
+      if gradientError(got, expected) > tolerance, failures < 2 {
+        failures += 1
+        check(
+          false,
+          """
+          the gradient of a random expression \(claim)
+            expression: \(describe(program)); output r\(steps + 2)
+            at (r0, r1, r2) = \(vector(x))
+            expected \(vector(expected)), got \(vector(got))
+          """,
+          hint:
+            "the operation tests show which rule is off; if they pass, look at backward()'s accumulation and chain factor"
+        )
+      }
+    }
+  }
+
   @Test("60 random expressions of 3 variables: gradients equal Swift's _Differentiation")
   func againstDifferentiation() async throws {
     let sandbox = Sandbox()
     await #expect(processExitsWith: .success) { [sandbox = sandbox as Sandbox] in
       sandbox.enter()
-      var rng = SplitMix64(seed: 2024)
-      var failures = 0
-      for _ in 0..<Lab1OracleTests.programs {
-        let program = randomProgram(steps: Lab1OracleTests.steps, inputs: 3, using: &rng)
-        let x = (0..<3).map { _ in Double.random(in: -1.5...1.5, using: &rng) }
-        let leaves = x.map { Value($0) }
-        let out = runOnEngine(program, leaves)
-        out.backward()
-        let got = leaves.map(\.grad)
-        let reference = gradient(at: x) { runOnDouble(program, $0) }.base
-        check(out.data, runOnDouble(program, x), "value of a random expression", abs: 1e-12, rel: 1e-12)
-        if gradientError(got, reference) > 1e-10, failures < 2 {
-          failures += 1
-          check(
-            false,
-            """
-            the gradient of a random expression equals _Differentiation's
-              expression: \(describe(program)); output r\(Lab1OracleTests.steps + 2)
-              at (r0, r1, r2) = \(vector(x))
-              expected \(vector(reference)), got \(vector(got))
-            """,
-            hint:
-              "the operation tests show which rule is off; if they pass, look at backward()'s accumulation and chain factor"
-          )
-        }
+      Lab1OracleTests.checkRandomPrograms(
+        seed: 2024, tolerance: 1e-10, claim: "equals _Differentiation's", checkValue: true
+      ) { program, x in
+        gradient(at: x) { runOnDouble(program, $0) }.base
       }
     }
     try sandbox.conclude()
@@ -225,36 +241,18 @@ struct Lab1OracleTests {
     let sandbox = Sandbox()
     await #expect(processExitsWith: .success) { [sandbox = sandbox as Sandbox] in
       sandbox.enter()
-      var rng = SplitMix64(seed: 7)
-      var failures = 0
-      for _ in 0..<Lab1OracleTests.programs {
-        let program = randomProgram(steps: Lab1OracleTests.steps, inputs: 3, using: &rng)
-        let x = (0..<3).map { _ in Double.random(in: -1.5...1.5, using: &rng) }
-        let leaves = x.map { Value($0) }
-        let out = runOnEngine(program, leaves)
-        out.backward()
-        let got = leaves.map(\.grad)
-        // Central differences of the plain-Double program (elu's kink is crossed
-        // only with probability ~ h, and then the tolerance below still holds).
-        let reference = (0..<3).map { i in
+      // Central differences of the plain-Double program (elu's kink is crossed
+      // only with probability ~ h, and then the tolerance still holds).
+      Lab1OracleTests.checkRandomPrograms(
+        seed: 7, tolerance: 1e-5, claim: "matches central differences", checkValue: false
+      ) { program, x in
+        (0..<3).map { i in
           centralDifference(
             { t in
-              var y = x; y[i] = t; return runOnDouble(program, y)
+              var y = x
+              y[i] = t
+              return runOnDouble(program, y)
             }, at: x[i], h: 1e-6)
-        }
-        if gradientError(got, reference) > 1e-5, failures < 2 {
-          failures += 1
-          check(
-            false,
-            """
-            the gradient of a random expression matches central differences
-              expression: \(describe(program)); output r\(Lab1OracleTests.steps + 2)
-              at (r0, r1, r2) = \(vector(x))
-              expected \(vector(reference)), got \(vector(got))
-            """,
-            hint:
-              "the operation tests show which rule is off; if they pass, look at backward()'s accumulation and chain factor"
-          )
         }
       }
     }

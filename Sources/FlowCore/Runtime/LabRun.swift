@@ -59,8 +59,6 @@ public final class LabRun {
   public func string(_ name: String) -> String { value(name) }
   /// Whether a flag was given.
   public func flag(_ name: String) -> Bool { values[name] == "true" }
-  /// Whether an option was given (or has a default).
-  public func has(_ name: String) -> Bool { values[name] != nil }
 
   func value(_ name: String) -> String {
     guard let v = values[name] else { preconditionFailure("\(spec.name) has no option --\(name) with a value") }
