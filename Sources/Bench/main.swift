@@ -1,7 +1,7 @@
 // FlowLab's benchmark: the tutorial's training and sampling, timed on the
 // reference solutions (the same code `swift run lab4` and `lab5` run).
 //
-//   FLOWLAB_TRACK=solutions swift run -c release bench [--steps N] [--reps N] [--json]
+//   FLOWLAB_TRACK=solutions swift run -c release bench [--steps N] [--reps N] [--threads 1|2] [--json]
 //
 // Prints the minimum and median of several repetitions, with GFLOP/s from
 // the exact operation count of the network's matrix products.
@@ -24,7 +24,6 @@ import CFlowKernels
     options: [
       LabOption("steps", .int(1...1_000_000), default: "20000", help: "steps of the full training run"),
       LabOption("reps", .int(1...100), default: "3", help: "repetitions of each measurement"),
-      LabOption("threads", .int(1...2), default: "1", help: "threads for the matrix products (the result is the same)"),
       LabOption("json", .flag, help: "print one JSON object instead of a table"),
     ])
 
@@ -64,7 +63,7 @@ import CFlowKernels
     exit(0)
   }
   flowlab_tune_allocator()
-  Matrix.productThreads = Int(options["threads"]!)!
+  Matrix.useThreads(options["threads"]!)
   benchmark(
     steps: Int(options["steps"]!)!, reps: Int(options["reps"]!)!, seed: UInt64(options["seed"]!)!,
     json: options["json"] == "true")
@@ -98,30 +97,6 @@ import CFlowKernels
       }
     }
 
-    // An experiment, not what lab 4 runs: the step split over the two halves
-    // of the batch, forward and backward of each half on its own core, the
-    // halves' gradients averaged, then one Adam update. It shows what data
-    // parallelism would give on this machine.
-    let halves = [batch.input.columns(0..<(n / 2)), batch.input.columns((n / 2)..<n)]
-    let targets = [batch.target.columns(0..<(n / 2)), batch.target.columns((n / 2)..<n)]
-    var dpModel = model
-    var dpAdam = adam
-    let parallel = measure(max(reps, 3)) {
-      for _ in 0..<block {
-        let box = HalfGradients()
-        let current = dpModel
-        DispatchQueue.concurrentPerform(iterations: 2) { h in
-          let (out, caches) = current.forward(halves[h])
-          let g = current.backward(flowMatchingLossGradient(prediction: out, target: targets[h]), caches: caches).parameters
-          box.set(h, g)
-        }
-        let g = zip(box.parts[0], box.parts[1]).map { ($0 + $1) * 0.5 }
-        var p = dpModel.parameters
-        dpAdam.update(&p, gradients: g)
-        dpModel.parameters = p
-      }
-    }
-
     // The full run, from the same initial network each time.
     var finalLoss: Float = .nan
     let full = measure(reps) {
@@ -136,12 +111,11 @@ import CFlowKernels
     let sampling = measure(max(reps, 5) * 20) { _ = sample(field, from: x0, steps: 8, method: .midpoint) }
 
     let stepUS = (step.min / Double(block) * 1e6, step.median / Double(block) * 1e6)
-    let parallelUS = (parallel.min / Double(block) * 1e6, parallel.median / Double(block) * 1e6)
     let fbUS = (fb.min / Double(block) * 1e6, fb.median / Double(block) * 1e6)
     if json {
       let j: JSONValue = [
         "name": "flowlab", "build": .string(build), "isa": .string(Matrix.kernelISA),
-        "threads": .number(Double(Matrix.productThreads)),
+        "threads": .number(Double(Matrix.threads)),
         "steps": .number(Double(steps)),
         "train_s": ["min": .number(full.min), "median": .number(full.median), "n": .number(Double(reps))],
         "step_us": ["min": .number(stepUS.0), "median": .number(stepUS.1), "n": .number(Double(max(reps, 3)))],
@@ -151,14 +125,13 @@ import CFlowKernels
           "n": .number(Double(max(reps, 5) * 20)),
         ],
         "final_loss": .number(Double(finalLoss)),
-      "experiment_two_halves_step_us": ["min": .number(parallelUS.0), "median": .number(parallelUS.1)],
         "gflops_per_step": .number(flops.step * 1e-9),
       ]
       print(j.compact)
       return
     }
     print(
-      "FlowLab bench · \(build) build · kernels: \(Matrix.kernelISA) · \(Matrix.productThreads) thread(s) for products")
+      "FlowLab bench · \(build) build · kernels: \(Matrix.kernelISA) · \(Matrix.threads) thread(s)")
     print("workload: n = 256, MLP 3→64→64→64→2 (elu), loss Σ(v − u)²/n, Adam 1e-3, fixed batch")
     print(
       String(
@@ -171,21 +144,8 @@ import CFlowKernels
     }
     row("training step", stepUS, "µs", flops.step / (stepUS.0 * 1e-6) * 1e-9)
     row("forward + backward", fbUS, "µs", (flops.step) / (fbUS.0 * 1e-6) * 1e-9)
-    row("step, batch halves on 2 cores*", parallelUS, "µs", flops.step / (parallelUS.0 * 1e-6) * 1e-9)
     row("training, \(steps) steps", (full.min, full.median), "s ", flops.step * Double(steps) / full.min * 1e-9)
     row("sampling (256 pts, 8 midpoint)", (sampling.min * 1e3, sampling.median * 1e3), "ms", nil)
     print(String(format: "\nfinal training loss %.4f", Double(finalLoss)))
-    print("* an experiment, not lab 4's step: each half of the batch forward and backward on its own core,")
-    print("  the two gradients averaged, one Adam update")
   }
-/// The two halves' gradients, written from two threads.
-final class HalfGradients: @unchecked Sendable {
-  private let lock = NSLock()
-  private(set) var parts: [[Matrix]] = [[], []]
-  func set(_ h: Int, _ g: [Matrix]) {
-    lock.lock()
-    parts[h] = g
-    lock.unlock()
-  }
-}
 #endif

@@ -9,6 +9,7 @@
 #include "flowkernels.h"
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define LOG2E 1.44269504088896341f
@@ -40,8 +41,8 @@
     (out) = p_ * s1_ * s2_;                                                    \
   } while (0)
 
-#define DEFINE_ELEMENTWISE(NAME, ATTR)                                         \
-  ATTR static void NAME##_exp(ptrdiff_t n, const float *restrict x,            \
+#define DEFINE_ELEMENTWISE(NAME, ATTR, EXP, EXPM1)                                         \
+  ATTR __attribute__((unused)) static void NAME##_exp(ptrdiff_t n, const float *restrict x,            \
                               float *restrict y) {                             \
     for (ptrdiff_t i = 0; i < n; i++) {                                        \
       float xi = x[i];                                                         \
@@ -52,7 +53,7 @@
       y[i] = xi != xi ? xi : e;                                                \
     }                                                                          \
   }                                                                            \
-  ATTR static void NAME##_expm1(ptrdiff_t n, const float *restrict x,          \
+  ATTR __attribute__((unused)) static void NAME##_expm1(ptrdiff_t n, const float *restrict x,          \
                                 float *restrict y) {                           \
     for (ptrdiff_t i = 0; i < n; i++) {                                        \
       float xi = x[i];                                                         \
@@ -84,31 +85,148 @@
       v = xi > 88.72283f ? INFINITY : v;                                       \
       y[i] = xi != xi ? xi : v;                                                \
     }                                                                          \
+  }                                                                            \
+  /* o = op(x, z, s) over nc columns (column j0 on) of a rows-row array; x, */ \
+  /* z and o point at the chunk, except that the broadcast vector of       */ \
+  /* ADD_COL (rows×1) and MUL_ROW (1×cols) is z whole.                     */ \
+  ATTR static void NAME##_op(int op, ptrdiff_t rows, ptrdiff_t j0,             \
+                             ptrdiff_t nc, const float *x, const float *z,     \
+                             float s, float *o) {                              \
+    ptrdiff_t n = nc * rows;                                                   \
+    switch (op) {                                                              \
+    case FLOWLAB_ADD: for (ptrdiff_t i = 0; i < n; i++) o[i] = x[i] + z[i]; break; \
+    case FLOWLAB_SUB: for (ptrdiff_t i = 0; i < n; i++) o[i] = x[i] - z[i]; break; \
+    case FLOWLAB_MUL: for (ptrdiff_t i = 0; i < n; i++) o[i] = x[i] * z[i]; break; \
+    case FLOWLAB_DIV: for (ptrdiff_t i = 0; i < n; i++) o[i] = x[i] / z[i]; break; \
+    case FLOWLAB_ADD_S: for (ptrdiff_t i = 0; i < n; i++) o[i] = x[i] + s; break; \
+    case FLOWLAB_S_SUB: for (ptrdiff_t i = 0; i < n; i++) o[i] = s - x[i]; break; \
+    case FLOWLAB_MUL_S: for (ptrdiff_t i = 0; i < n; i++) o[i] = x[i] * s; break; \
+    case FLOWLAB_DIV_S: for (ptrdiff_t i = 0; i < n; i++) o[i] = x[i] / s; break; \
+    case FLOWLAB_S_DIV: for (ptrdiff_t i = 0; i < n; i++) o[i] = s / x[i]; break; \
+    case FLOWLAB_MIN_S: for (ptrdiff_t i = 0; i < n; i++) o[i] = s < x[i] ? s : x[i]; break; \
+    case FLOWLAB_MAX_S: for (ptrdiff_t i = 0; i < n; i++) o[i] = s > x[i] ? s : x[i]; break; \
+    case FLOWLAB_SQUARE: for (ptrdiff_t i = 0; i < n; i++) o[i] = x[i] * x[i]; break; \
+    case FLOWLAB_SQRT: for (ptrdiff_t i = 0; i < n; i++) o[i] = __builtin_sqrtf(x[i]); break; \
+    case FLOWLAB_EXP: EXP(n, x, o); break;                              \
+    case FLOWLAB_EXPM1: EXPM1(n, x, o); break;                          \
+    case FLOWLAB_AXPY: for (ptrdiff_t i = 0; i < n; i++) o[i] = x[i] + s * z[i]; break; \
+    case FLOWLAB_ADD_COL:                                                      \
+      for (ptrdiff_t j = 0; j < nc; j++)                                       \
+        for (ptrdiff_t i = 0; i < rows; i++) o[i + j * rows] = x[i + j * rows] + z[i]; \
+      break;                                                                   \
+    case FLOWLAB_MUL_ROW:                                                      \
+      for (ptrdiff_t j = 0; j < nc; j++)                                       \
+        for (ptrdiff_t i = 0; i < rows; i++) o[i + j * rows] = x[i + j * rows] * z[j0 + j]; \
+      break;                                                                   \
+    }                                                                          \
+  }                                                                            \
+  /* y[i] = Σ_{j0 ≤ j < j1} a[i, j] */                                         \
+  ATTR static void NAME##_colsum(ptrdiff_t rows, ptrdiff_t j0, ptrdiff_t j1,   \
+                                 const float *a, float *y) {                   \
+    for (ptrdiff_t i = 0; i < rows; i++) y[i] = 0.0f;                          \
+    for (ptrdiff_t j = j0; j < j1; j++)                                        \
+      for (ptrdiff_t i = 0; i < rows; i++) y[i] += a[i + j * rows];            \
   }
 
-DEFINE_ELEMENTWISE(ew_generic, )
+DEFINE_ELEMENTWISE(ew_generic, , ew_generic_exp, ew_generic_expm1)
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define FLOWLAB_MULTIVERSION 1
-DEFINE_ELEMENTWISE(ew_avx2, __attribute__((target("avx2,fma"))))
-DEFINE_ELEMENTWISE(ew_avx512, __attribute__((target("avx512f,avx512vl,avx2,fma"))))
+#include <immintrin.h>
+DEFINE_ELEMENTWISE(ew_avx2, __attribute__((target("avx2,fma"))), ew_avx2_exp, ew_avx2_expm1)
+
+// AVX-512 has vscalefps, p·2ⁿ with the exponent's overflow, underflow and
+// subnormal results handled by the instruction, which removes most of the
+// range bookkeeping above: the same reduction and polynomials in about half
+// the instructions.
+#define AVX512 __attribute__((target("avx512f,avx512vl,avx2,fma")))
+
+// x = n·ln2 + r, |r| ≤ ln2/2 (x already clamped; NaN passes through).
+AVX512 static inline __m512 reduce512(__m512 x, __m512 *n) {
+  *n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(LOG2E)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(*n, _mm512_set1_ps(LN2_HI), x);
+  return _mm512_fnmadd_ps(*n, _mm512_set1_ps(LN2_LO), r);
+}
+
+AVX512 static inline __m512 exp512(__m512 x) {
+  // Clamp to ±200 (e^±200 is ∞ or 0 after scaling); min/max keep NaN
+  // because they return the second operand when either is NaN.
+  x = _mm512_max_ps(_mm512_set1_ps(-200.0f), _mm512_min_ps(_mm512_set1_ps(200.0f), x));
+  __m512 n, r = reduce512(x, &n);
+  __m512 p = _mm512_set1_ps(1.0f / 5040.0f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  return _mm512_scalef_ps(p, n);
+}
+
+AVX512 static inline __m512 expm1_512(__m512 x) {
+  // Below −30, e^x − 1 is −1 in float; above 100 it is ∞.
+  x = _mm512_max_ps(_mm512_set1_ps(-30.0f), _mm512_min_ps(_mm512_set1_ps(100.0f), x));
+  __m512 n, r = reduce512(x, &n);
+  // e^r − 1 = r + r²·(1/2 + r/6 + … + r⁶/8!)
+  __m512 q = _mm512_set1_ps(1.0f / 40320.0f);
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 5040.0f));
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 720.0f));
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 120.0f));
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 24.0f));
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(1.0f / 6.0f));
+  q = _mm512_fmadd_ps(q, r, _mm512_set1_ps(0.5f));
+  q = _mm512_fmadd_ps(q, _mm512_mul_ps(r, r), r);
+  // e^x − 1 = 2ⁿ·q + (2ⁿ − 1): exact near 0 (n = 0 gives q); for n > 24,
+  // (q + 1)·2ⁿ − 1, which scalef keeps finite up to x = 88.72.
+  __m512 s = _mm512_scalef_ps(_mm512_set1_ps(1.0f), n);
+  __m512 small = _mm512_fmadd_ps(q, s, _mm512_sub_ps(s, _mm512_set1_ps(1.0f)));
+  __m512 big = _mm512_sub_ps(_mm512_scalef_ps(_mm512_add_ps(q, _mm512_set1_ps(1.0f)), n), _mm512_set1_ps(1.0f));
+  __mmask16 large = _mm512_cmp_ps_mask(n, _mm512_set1_ps(24.0f), _CMP_GT_OQ);
+  return _mm512_mask_blend_ps(large, small, big);
+}
+
+#define DEFINE_MAP512(NAME, F)                                                 \
+  AVX512 static void NAME(ptrdiff_t n, const float *restrict x, float *restrict y) { \
+    ptrdiff_t i = 0;                                                           \
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, F(_mm512_loadu_ps(x + i))); \
+    if (i < n) {                                                               \
+      __mmask16 m = (__mmask16)((1u << (n - i)) - 1);                          \
+      _mm512_mask_storeu_ps(y + i, m, F(_mm512_maskz_loadu_ps(m, x + i)));     \
+    }                                                                          \
+  }
+DEFINE_MAP512(ew_avx512_fast_exp, exp512)
+DEFINE_MAP512(ew_avx512_fast_expm1, expm1_512)
+DEFINE_ELEMENTWISE(ew_avx512, AVX512, ew_avx512_fast_exp, ew_avx512_fast_expm1)
 #endif
 
 typedef void (*ew_fn)(ptrdiff_t, const float *restrict, float *restrict);
+typedef void (*op_fn)(int, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, const float *, float, float *);
+typedef void (*colsum_fn)(ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, float *);
 static ew_fn chosen_exp = 0, chosen_expm1 = 0;
+static op_fn chosen_op = 0;
+static colsum_fn chosen_colsum = 0;
 
 static void choose(void) {
   ew_fn e = ew_generic_exp, m = ew_generic_expm1;
+  op_fn f = ew_generic_op;
+  colsum_fn cs = ew_generic_colsum;
 #ifdef FLOWLAB_MULTIVERSION
   int level = flowlab_isa_level();
   if (level == 2) {
-    e = ew_avx512_exp;
-    m = ew_avx512_expm1;
+    e = ew_avx512_fast_exp;
+    m = ew_avx512_fast_expm1;
+    f = ew_avx512_op;
+    cs = ew_avx512_colsum;
   } else if (level == 1) {
     e = ew_avx2_exp;
     m = ew_avx2_expm1;
+    f = ew_avx2_op;
+    cs = ew_avx2_colsum;
   }
 #endif
   chosen_expm1 = m;
+  chosen_op = f;
+  chosen_colsum = cs;
   chosen_exp = e;
 }
 
@@ -120,4 +238,124 @@ void flowlab_vexp(ptrdiff_t n, const float *x, float *y) {
 void flowlab_vexpm1(ptrdiff_t n, const float *x, float *y) {
   if (!chosen_exp) choose();
   chosen_expm1(n, x, y);
+}
+
+// MARK: fused elementwise programs
+//
+// A program is a list of steps over rows×cols arrays; step k computes value
+// n_in + k from earlier values (0 ..< n_in are the inputs). It runs over
+// chunks of whole columns (about CHUNK numbers), so that a step's result is
+// still in the L1 cache when the next step reads it: a chain of elementwise
+// operations costs one pass over memory instead of one per operation. A
+// step's result is written to memory only when `out[k]` asks for it;
+// otherwise it lives in a scratch slot for the chunk. Every entry gets
+// exactly the operations, in the same order, that the steps one at a time
+// would give it, so fusing never changes a number.
+
+#define CHUNK 512
+#define MAX_SLOTS 32
+
+struct run_job {
+  ptrdiff_t rows, cols, split, chunk_cols;
+  int n_in, n_steps, n_slots;
+  const float *const *in;
+  const struct flowlab_step *steps;
+  float *const *out;
+  const int *slot;  // scratch slot of each step (−1: written to out)
+};
+
+static void run_columns(const struct run_job *r, ptrdiff_t c0, ptrdiff_t c1) {
+  ptrdiff_t rows = r->rows, cc = r->chunk_cols;
+  float stack_scratch[MAX_SLOTS * CHUNK];
+  float *scratch = stack_scratch;
+  size_t need = (size_t)r->n_slots * (size_t)(cc * rows);
+  if (need > MAX_SLOTS * CHUNK) scratch = malloc(need * sizeof(float));
+  if (!scratch) abort();  // out of memory for a few kilobytes
+  const float *val[MAX_SLOTS * 2 + 64];
+  for (ptrdiff_t j0 = c0; j0 < c1; j0 += cc) {
+    ptrdiff_t nc = c1 - j0 < cc ? c1 - j0 : cc;
+    for (int v = 0; v < r->n_in; v++) val[v] = r->in[v] + j0 * rows;  // broadcast inputs are read whole
+    for (int k = 0; k < r->n_steps; k++) {
+      const struct flowlab_step *st = &r->steps[k];
+      float *o = r->slot[k] < 0 ? r->out[k] + j0 * rows : scratch + (size_t)r->slot[k] * (size_t)(cc * rows);
+      const float *z = 0;
+      if (st->op == FLOWLAB_ADD_COL || st->op == FLOWLAB_MUL_ROW) z = r->in[st->b];
+      else if (st->b >= 0) z = val[st->b];
+      chosen_op(st->op, rows, j0, nc, val[st->a], z, st->s, o);
+      val[r->n_in + k] = o;
+    }
+  }
+  if (scratch != stack_scratch) free(scratch);
+}
+
+static void run_part(void *ctx, int part) {
+  const struct run_job *r = ctx;
+  if (part == 0) run_columns(r, 0, r->split);
+  else run_columns(r, r->split, r->cols);
+}
+
+int flowlab_run_capacity(void) { return MAX_SLOTS; }
+
+void flowlab_run(ptrdiff_t rows, ptrdiff_t cols, int n_in, const float *const *in, int n_steps,
+                 const struct flowlab_step *steps, float *const *out) {
+  if (!chosen_exp) choose();
+  if (rows <= 0 || cols <= 0 || n_steps <= 0) return;
+  if (n_in > 64 || n_steps > MAX_SLOTS) abort();  // the caller keeps programs within flowlab_run_capacity()
+  // Scratch slots for the steps not written out, reused once a value is dead.
+  int last_use[MAX_SLOTS], slot[MAX_SLOTS], slot_free_at[MAX_SLOTS], n_slots = 0;
+  for (int k = 0; k < n_steps; k++) last_use[k] = k;
+  for (int k = 0; k < n_steps; k++) {
+    int a = steps[k].a - n_in, b = steps[k].b - n_in;
+    if (a >= 0) last_use[a] = k;
+    if (b >= 0 && steps[k].op != FLOWLAB_ADD_COL && steps[k].op != FLOWLAB_MUL_ROW) last_use[b] = k;
+  }
+  for (int k = 0; k < n_steps; k++) {
+    if (out[k]) {
+      slot[k] = -1;
+      continue;
+    }
+    int s = -1;
+    for (int t = 0; t < n_slots; t++)
+      if (slot_free_at[t] < k) {  // its value was last read by an earlier step
+        s = t;
+        break;
+      }
+    if (s < 0) s = n_slots++;
+    slot[k] = s;
+    slot_free_at[s] = last_use[k];
+  }
+  ptrdiff_t cc = CHUNK / rows;
+  if (cc < 1) cc = 1;
+  struct run_job job = {rows, cols, flowlab_split(cols), cc, n_in, n_steps, n_slots, in, steps, out, slot};
+  // Two threads for a batch-sized array (a 64×256 activation), or a smaller
+  // one with a long program (an optimizer's update of a 64×64 weight).
+  double work = (double)rows * (double)cols * (double)(n_steps + 1);
+  flowlab_halves(run_part, &job, rows * cols >= 8192 || (rows * cols >= 2048 && work >= 32768));
+}
+
+struct colsum_job {
+  ptrdiff_t rows, cols, split;
+  const float *a;
+  float *y, *tmp;
+};
+
+static void colsum_part(void *ctx, int part) {
+  const struct colsum_job *j = ctx;
+  if (part == 0) chosen_colsum(j->rows, 0, j->split, j->a, j->y);
+  else chosen_colsum(j->rows, j->split, j->cols, j->a, j->tmp);
+}
+
+void flowlab_sum_columns(ptrdiff_t rows, ptrdiff_t cols, const float *a, float *y) {
+  if (!chosen_exp) choose();
+  if (rows <= 0) return;
+  float small[1024];
+  float *tmp = rows <= 1024 ? small : malloc((size_t)rows * sizeof(float));
+  if (!tmp) {  // out of memory (a matrix with over 1024 rows): one pass
+    chosen_colsum(rows, 0, cols, a, y);
+    return;
+  }
+  struct colsum_job job = {rows, cols, flowlab_split(cols), a, y, tmp};
+  flowlab_halves(colsum_part, &job, rows * cols >= 8192);
+  for (ptrdiff_t i = 0; i < rows; i++) y[i] += tmp[i];
+  if (tmp != small) free(tmp);
 }

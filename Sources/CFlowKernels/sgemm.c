@@ -19,6 +19,7 @@
 // SSE2) and the best version for the running CPU is chosen at the first
 // call; arm64 gets NEON from the baseline build.
 #include "flowkernels.h"
+#include <stdlib.h>
 #include <string.h>
 
 #define MR 32
@@ -150,13 +151,20 @@ typedef float v4 __attribute__((vector_size(16), aligned(4)));
         if (!transA && mr == MR) {                                             \
           panel = a + i0 + p0 * lda;                                           \
           ps = lda;                                                            \
+        } else if (transA) { /* row ii of the panel is column i0+ii of A */   \
+          for (ptrdiff_t ii = 0; ii < MR; ii++) {                              \
+            const float *src = a + p0 + (i0 + ii) * lda;                       \
+            if (ii < mr)                                                       \
+              for (ptrdiff_t p = 0; p < kc; p++) apack[p * MR + ii] = src[p];  \
+            else                                                               \
+              for (ptrdiff_t p = 0; p < kc; p++) apack[p * MR + ii] = 0.0f;    \
+          }                                                                    \
+          panel = apack;                                                       \
+          ps = MR;                                                             \
         } else {                                                               \
           for (ptrdiff_t p = 0; p < kc; p++)                                   \
             for (ptrdiff_t ii = 0; ii < MR; ii++)                              \
-              apack[p * MR + ii] =                                             \
-                  ii >= mr ? 0.0f                                              \
-                  : transA ? a[(p0 + p) + (i0 + ii) * lda]                     \
-                           : a[(i0 + ii) + (p0 + p) * lda];                    \
+              apack[p * MR + ii] = ii >= mr ? 0.0f : a[(i0 + ii) + (p0 + p) * lda]; \
           panel = apack;                                                       \
           ps = MR;                                                             \
         }                                                                      \
@@ -212,108 +220,44 @@ static void choose(void) {
   chosen = f;
 }
 
-// MARK: two threads
+// MARK: two halves
 //
-// A large product is split by columns of C between the calling thread and one
-// worker thread: each computes whole columns with exactly the same arithmetic,
-// so the result does not depend on the split. The worker spins briefly after
-// each job (products in a training step come a few microseconds apart), then
-// sleeps on a condition variable. One caller at a time uses the worker; a
-// concurrent caller simply computes alone.
-
-#if defined(__unix__) || defined(__APPLE__)
-#define FLOWLAB_THREADS_AVAILABLE 1
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdlib.h>
-#include <unistd.h>
+// A large product is computed in two halves (`flowlab_halves`: on two cores,
+// or one after the other):
+// - by columns of C, split where every batch is split (`flowlab_split`): each
+//   half is whole columns with exactly the arithmetic of the unsplit product;
+// - over k, when k is long and C small (a weight gradient δ·xᵀ sums over the
+//   batch): each half sums over its own samples, C = A₀·B₀ᵀ + A₁·B₁ᵀ. This is
+//   done for such shapes whether or not a second thread runs, so the result
+//   depends on the shapes only, never on the number of threads.
 
 struct gemm_job {
   int transA, transB;
-  ptrdiff_t m, n, k, lda, ldb, ldc;
+  ptrdiff_t m, n, k, lda, ldb, ldc, split;
   float alpha, beta;
   const float *a, *b;
-  float *c;
+  float *c, *tmp;
 };
 
-static struct gemm_job job;
-static atomic_ulong job_posted = 0, job_done = 0;
-static atomic_int worker_busy = 0;
-static pthread_mutex_t job_mutex = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t job_cond = PTHREAD_COND_INITIALIZER;
-static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
-static int worker_ok = 0;
-static int threads_wanted = -1;
-
-static inline void cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ __volatile__("yield");
-#endif
+static void gemm_columns(void *ctx, int part) {
+  const struct gemm_job *j = ctx;
+  ptrdiff_t j0 = part ? j->split : 0, j1 = part ? j->n : j->split;
+  if (j1 <= j0) return;
+  ptrdiff_t sj = j->transB ? 1 : j->ldb;
+  chosen(j->transA, j->transB, j->m, j1 - j0, j->k, j->alpha, j->a, j->lda, j->b + j0 * sj, j->ldb, j->beta,
+         j->c + j0 * j->ldc, j->ldc);
 }
 
-static void *worker_main(void *unused) {
-  (void)unused;
-  unsigned long seen = 0;
-  for (;;) {
-    unsigned long posted;
-    int spins = 0;
-    while ((posted = atomic_load_explicit(&job_posted, memory_order_acquire)) == seen) {
-      if (++spins < 20000) {
-        cpu_relax();
-        continue;
-      }
-      pthread_mutex_lock(&job_mutex);
-      while ((posted = atomic_load_explicit(&job_posted, memory_order_acquire)) == seen)
-        pthread_cond_wait(&job_cond, &job_mutex);
-      pthread_mutex_unlock(&job_mutex);
-      break;
-    }
-    seen = posted;
-    struct gemm_job j = job;
-    chosen(j.transA, j.transB, j.m, j.n, j.k, j.alpha, j.a, j.lda, j.b, j.ldb, j.beta, j.c, j.ldc);
-    atomic_store_explicit(&job_done, seen, memory_order_release);
-  }
-  return 0;
-}
-
-static void start_worker(void) {
-  pthread_t t;
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 1 << 20);  // the kernel keeps ~110 KB of buffers on the stack
-  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  worker_ok = pthread_create(&t, &attr, worker_main, 0) == 0;
-  pthread_attr_destroy(&attr);
-}
-
-static int threads_to_use(void) {
-  if (threads_wanted < 0) {
-    const char *env = getenv("FLOWLAB_THREADS");
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int t = 1;  // opt in: a spinning helper thread hurts on a busy machine
-    if (env && *env && cores >= 2) t = atoi(env) >= 2 ? 2 : 1;
-    threads_wanted = t;
-  }
-  return threads_wanted;
-}
-#endif
-
-int flowlab_threads(void) {
-#ifdef FLOWLAB_THREADS_AVAILABLE
-  return threads_to_use();
-#else
-  return 1;
-#endif
-}
-
-void flowlab_set_threads(int n) {
-#ifdef FLOWLAB_THREADS_AVAILABLE
-  threads_wanted = n >= 2 ? 2 : 1;
-#else
-  (void)n;
-#endif
+static void gemm_depth(void *ctx, int part) {
+  const struct gemm_job *j = ctx;
+  ptrdiff_t p0 = part ? j->split : 0, p1 = part ? j->k : j->split;
+  // op(A)(i, p) and op(B)(p, j) from p0 on
+  const float *a = j->a + (j->transA ? p0 : p0 * j->lda);
+  const float *b = j->b + (j->transB ? p0 * j->ldb : p0);
+  if (part == 0)
+    chosen(j->transA, j->transB, j->m, j->n, p1 - p0, j->alpha, a, j->lda, b, j->ldb, 0.0f, j->c, j->ldc);
+  else
+    chosen(j->transA, j->transB, j->m, j->n, p1 - p0, j->alpha, a, j->lda, b, j->ldb, 0.0f, j->tmp, j->m);
 }
 
 void flowlab_sgemm(SGEMM_ARGS) {
@@ -330,32 +274,35 @@ void flowlab_sgemm(SGEMM_ARGS) {
         c[i + j * ldc] = (beta == 0.0f ? 0.0f : beta * c[i + j * ldc]) + t[j + i * n];
     return;
   }
-#ifdef FLOWLAB_THREADS_AVAILABLE
-  // Worth a second thread: at least ~250 000 multiply-adds and 32 columns.
-  if (n >= 32 && (double)m * (double)n * (double)k >= 250000.0 && threads_to_use() >= 2) {
-    int expected = 0;
-    if (atomic_compare_exchange_strong(&worker_busy, &expected, 1)) {
-      pthread_once(&worker_once, start_worker);
-      if (worker_ok) {
-        // The caller takes the first n1 columns (a multiple of 8, so the
-        // column tiles are the same as without the split), the worker the rest.
-        ptrdiff_t n1 = ((n / 2) + 7) / 8 * 8;
-        ptrdiff_t sj = transB ? 1 : ldb;
-        job = (struct gemm_job){transA, transB, m, n - n1, k, lda, ldb, ldc, alpha, beta, a, b + n1 * sj, c + n1 * ldc};
-        pthread_mutex_lock(&job_mutex);
-        unsigned long id = atomic_load(&job_posted) + 1;
-        atomic_store_explicit(&job_posted, id, memory_order_release);
-        pthread_cond_signal(&job_cond);
-        pthread_mutex_unlock(&job_mutex);
-        chosen(transA, transB, m, n1, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        while (atomic_load_explicit(&job_done, memory_order_acquire) != id) cpu_relax();
-        atomic_store(&worker_busy, 0);
-        return;
-      }
-      atomic_store(&worker_busy, 0);
+  // Worth a second thread: at least ~250 000 multiply-adds, or a batch-sized
+  // operand (a 64×256 activation or its gradient), whose halves live in the
+  // two cores' caches: each core then reads and writes only its own half,
+  // even for a cheap product such as the first layer's W·x (3 inputs) or
+  // the input gradient Wᵀ·δ with 3 rows.
+  int big = (double)m * (double)n * (double)k >= 250000.0;
+  int batch_b = k * n >= 8192, batch_c = m * n >= 8192, batch_a = m * k >= 8192;
+  struct gemm_job job = {transA, transB, m, n, k, lda, ldb, ldc, 0, alpha, beta, a, b, c, 0};
+  if (beta == 0.0f && alpha != 0.0f && k >= 128 && k >= 2 * m && k >= 2 * n) {
+    // The second half's partial sums go to a buffer of the calling
+    // thread's own that nothing else writes (not its stack, which it keeps
+    // writing), so that the worker writing it finds the lines in its cache.
+    static _Thread_local float second_half[4096] __attribute__((aligned(64)));
+    float *tmp = m * n > 4096 ? malloc((size_t)(m * n) * sizeof(float)) : second_half;
+    if (tmp) {
+      job.split = flowlab_split(k);
+      job.tmp = tmp;
+      flowlab_halves(gemm_depth, &job, big || batch_a || batch_b);
+      for (ptrdiff_t j = 0; j < n; j++)
+        for (ptrdiff_t i = 0; i < m; i++) c[i + j * ldc] += tmp[i + j * m];
+      if (m * n > 4096) free(tmp);
+      return;
     }
   }
-#endif
+  if (n >= 32 && (big || batch_b || batch_c)) {
+    job.split = flowlab_split(n);
+    flowlab_halves(gemm_columns, &job, 1);
+    return;
+  }
   chosen(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 

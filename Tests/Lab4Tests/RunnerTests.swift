@@ -63,6 +63,29 @@ struct Lab4RunnerTests {
     try sandbox.conclude()
   }
 
+  @Test("one core or two, lab4 trains to the same parameters, bit for bit")
+  func threadsSameParameters() async throws {
+    let sandbox = Sandbox()
+    await #expect(processExitsWith: .success) { [sandbox = sandbox as Sandbox] in
+      sandbox.enter()
+      var files: [Data] = []
+      for threads in ["1", "2"] {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("lab4-threads\(threads)-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: out) }
+        // A batch of 256: the activations are large enough to be split between the cores.
+        guard
+          let (status, errors) = runLab4([
+            "--steps", "40", "--batch", "256", "--threads", threads, "--out", out.path, "--quiet",
+          ])
+        else { return }
+        guard check(status == 0, "lab4 --threads \(threads) exits with 0 (got \(status)): \(errors)") else { return }
+        files.append(FileManager.default.contents(atPath: out.appendingPathComponent("lab4-params.bin").path) ?? Data())
+      }
+      check(!files[0].isEmpty && files[0] == files[1], "lab4-params.bin is the same with --threads 1 and --threads 2")
+    }
+    try sandbox.conclude()
+  }
+
   @Test("a loss that blows up ends lab4 with exit status 1 and a message naming the step")
   func blowUp() async throws {
     let sandbox = Sandbox()

@@ -30,13 +30,72 @@ void flowlab_tune_allocator(void);
 /// bar on standard error interleave in order when both go to a file.
 void flowlab_line_buffer_stdout(void);
 
-/// How many threads a large product uses: 1, or 2 when the environment
-/// variable FLOWLAB_THREADS=2 asks for it on a machine with two or more cores.
-/// The result does not depend on it.
+/// How many threads the core's large operations use: 1, or 2 when the
+/// environment variable FLOWLAB_THREADS=2 asks for it on a machine with two or
+/// more cores (or `flowlab_set_threads(2)`). The results do not depend on it.
 int flowlab_threads(void);
 
-/// Sets the number of threads for products (1 or 2).
+/// Sets the number of threads for the core's operations (1 or 2).
 void flowlab_set_threads(int n);
+
+/// One half of a job: part is 0 or 1.
+typedef void (*flowlab_part_fn)(void *ctx, int part);
+
+/// Runs fn(ctx, 0) and fn(ctx, 1): on two threads at once when two are in use
+/// and worth_two is nonzero, otherwise one after the other. The two parts
+/// must write disjoint memory.
+void flowlab_halves(flowlab_part_fn fn, void *ctx, int worth_two);
+
+/// The column where a batch of `cols` columns is split into halves (a
+/// multiple of 8, at most cols): the same for every operation on the batch.
+ptrdiff_t flowlab_split(ptrdiff_t cols);
+
+/// The elementwise operations a program step (flowlab_run) can do.
+enum flowlab_map_op {
+  FLOWLAB_ADD,      // a + b
+  FLOWLAB_SUB,      // a − b
+  FLOWLAB_MUL,      // a · b
+  FLOWLAB_DIV,      // a / b
+  FLOWLAB_ADD_S,    // a + s
+  FLOWLAB_S_SUB,    // s − a
+  FLOWLAB_MUL_S,    // a · s
+  FLOWLAB_DIV_S,    // a / s
+  FLOWLAB_S_DIV,    // s / a
+  FLOWLAB_MIN_S,    // min(a, s), NaN stays NaN
+  FLOWLAB_MAX_S,    // max(a, s), NaN stays NaN
+  FLOWLAB_SQUARE,   // a²
+  FLOWLAB_SQRT,     // √a
+  FLOWLAB_EXP,      // eᵃ (as flowlab_vexp)
+  FLOWLAB_EXPM1,    // eᵃ − 1 (as flowlab_vexpm1)
+  FLOWLAB_AXPY,     // a + s · b
+  FLOWLAB_ADD_COL,  // a + b, b one column (rows×1) added to every column
+  FLOWLAB_MUL_ROW,  // a · b, column j multiplied by b[j] (b 1×cols)
+};
+
+/// One step of an elementwise program: value = op(values[a], values[b], s).
+/// For FLOWLAB_ADD_COL and FLOWLAB_MUL_ROW, b is an input holding the
+/// broadcast vector; for one-operand ops b is −1.
+struct flowlab_step {
+  int op, a, b;
+  float s;
+};
+
+/// The most steps a program may have.
+int flowlab_run_capacity(void);
+
+/// Runs an elementwise program over rows×cols arrays: inputs in[0 ..< n_in]
+/// (column-major rows×cols, or the broadcast vectors), steps[k] computing
+/// value n_in + k. out[k] is where step k's result is written (rows×cols),
+/// or NULL for a value needed only by later steps. Works through chunks of
+/// whole columns, in two halves split at flowlab_split(cols) (two threads when
+/// in use and the arrays are large); the numbers are exactly those of the
+/// steps done one at a time.
+void flowlab_run(ptrdiff_t rows, ptrdiff_t cols, int n_in, const float *const *in, int n_steps,
+                 const struct flowlab_step *steps, float *const *out);
+
+/// y (rows×1) = the sum of a's columns, in two halves (columns before and
+/// after flowlab_split(cols)) added at the end, whatever the threads.
+void flowlab_sum_columns(ptrdiff_t rows, ptrdiff_t cols, const float *a, float *y);
 
 /// The instruction set the kernels use: 0 baseline, 1 AVX2+FMA, 2 AVX-512 —
 /// the best the CPU has, capped by FLOWLAB_ISA=generic|avx2 if set.

@@ -38,58 +38,62 @@ extension Matrix {
   /// A matrix whose entries `fill` writes (every one of them).
   @inlinable
   init(rows: Int, cols: Int, filling fill: (UnsafeMutableBufferPointer<Float>) -> Void) {
-    self.rows = rows
-    self.cols = cols
-    self.storage = [Float](unsafeUninitializedCapacity: rows * cols) { buf, count in
-      fill(buf)
-      count = rows * cols
-    }
+    self.init(
+      rows: rows, cols: cols,
+      values: [Float](unsafeUninitializedCapacity: rows * cols) { buf, count in
+        fill(buf)
+        count = rows * cols
+      })
   }
 
-  public static func + (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, "+") { $0 + $1 } }
-  public static func - (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, "-") { $0 - $1 } }
-  /// Entry-by-entry (Hadamard) product. For the matrix product use `dot`.
-  public static func * (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, "* (elementwise)") { $0 * $1 } }
-  public static func / (a: Matrix, b: Matrix) -> Matrix { a.zipMap(b, "/") { $0 / $1 } }
-  public static prefix func - (a: Matrix) -> Matrix { a.map { -$0 } }
+  /// `op` applied entry by entry, deferred (see `Matrix+Deferred.swift`).
+  @usableFromInline
+  func kernelMap(
+    _ op: flowlab_map_op, _ other: Matrix? = nil, _ s: Float = 0, _ name: String = "",
+    file: StaticString = #fileID, line: UInt = #line
+  ) -> Matrix {
+    if let other, op != FLOWLAB_ADD_COL, op != FLOWLAB_MUL_ROW, other.rows != rows || other.cols != cols {
+      shapeFailure("\(name) needs equal shapes, got \(shapeText) and \(other.shapeText)", file: file, line: line)
+    }
+    return Matrix(rows: rows, cols: cols, deferred: Deferred(op, self, other, s))
+  }
 
-  public static func + (a: Matrix, s: Float) -> Matrix { a.map { $0 + s } }
-  public static func + (s: Float, a: Matrix) -> Matrix { a.map { s + $0 } }
-  public static func - (a: Matrix, s: Float) -> Matrix { a.map { $0 - s } }
-  public static func - (s: Float, a: Matrix) -> Matrix { a.map { s - $0 } }
-  public static func * (a: Matrix, s: Float) -> Matrix { a.map { $0 * s } }
-  public static func * (s: Float, a: Matrix) -> Matrix { a.map { s * $0 } }
-  public static func / (a: Matrix, s: Float) -> Matrix { a.map { $0 / s } }
-  public static func / (s: Float, a: Matrix) -> Matrix { a.map { s / $0 } }
+  public static func + (a: Matrix, b: Matrix) -> Matrix { a.kernelMap(FLOWLAB_ADD, b, 0, "+") }
+  public static func - (a: Matrix, b: Matrix) -> Matrix { a.kernelMap(FLOWLAB_SUB, b, 0, "-") }
+  /// Entry-by-entry (Hadamard) product. For the matrix product use `dot`.
+  public static func * (a: Matrix, b: Matrix) -> Matrix { a.kernelMap(FLOWLAB_MUL, b, 0, "* (elementwise)") }
+  public static func / (a: Matrix, b: Matrix) -> Matrix { a.kernelMap(FLOWLAB_DIV, b, 0, "/") }
+  public static prefix func - (a: Matrix) -> Matrix { a.kernelMap(FLOWLAB_MUL_S, nil, -1) }
+
+  public static func + (a: Matrix, s: Float) -> Matrix { a.kernelMap(FLOWLAB_ADD_S, nil, s) }
+  public static func + (s: Float, a: Matrix) -> Matrix { a.kernelMap(FLOWLAB_ADD_S, nil, s) }
+  public static func - (a: Matrix, s: Float) -> Matrix { a.kernelMap(FLOWLAB_ADD_S, nil, -s) }
+  public static func - (s: Float, a: Matrix) -> Matrix { a.kernelMap(FLOWLAB_S_SUB, nil, s) }
+  public static func * (a: Matrix, s: Float) -> Matrix { a.kernelMap(FLOWLAB_MUL_S, nil, s) }
+  public static func * (s: Float, a: Matrix) -> Matrix { a.kernelMap(FLOWLAB_MUL_S, nil, s) }
+  public static func / (a: Matrix, s: Float) -> Matrix { a.kernelMap(FLOWLAB_DIV_S, nil, s) }
+  public static func / (s: Float, a: Matrix) -> Matrix { a.kernelMap(FLOWLAB_S_DIV, nil, s) }
 
   public static func += (a: inout Matrix, b: Matrix) { a = a + b }
   public static func -= (a: inout Matrix, b: Matrix) { a = a - b }
   public static func *= (a: inout Matrix, s: Float) { a = a * s }
 
   /// Entries of e^x.
-  public func exp() -> Matrix {
-    Matrix(rows: rows, cols: cols) { o in
-      storage.withUnsafeBufferPointer { a in flowlab_vexp(a.count, a.baseAddress, o.baseAddress) }
-    }
-  }
+  public func exp() -> Matrix { kernelMap(FLOWLAB_EXP) }
   /// Entries of e^x − 1, accurate for small x.
-  public func expm1() -> Matrix {
-    Matrix(rows: rows, cols: cols) { o in
-      storage.withUnsafeBufferPointer { a in flowlab_vexpm1(a.count, a.baseAddress, o.baseAddress) }
-    }
-  }
+  public func expm1() -> Matrix { kernelMap(FLOWLAB_EXPM1) }
   /// Entries of log x.
   public func log() -> Matrix { map { Foundation.log($0) } }
   /// Entries of tanh x.
   public func tanh() -> Matrix { map { Foundation.tanh($0) } }
   /// Entries of √x.
-  public func squareRoot() -> Matrix { map { $0.squareRoot() } }
+  public func squareRoot() -> Matrix { kernelMap(FLOWLAB_SQRT) }
   /// Entries squared.
-  public func squared() -> Matrix { map { $0 * $0 } }
-  /// Entries of min(x, m).
-  public func clamped(max m: Float) -> Matrix { map { Swift.min($0, m) } }
-  /// Entries of max(x, m).
-  public func clamped(min m: Float) -> Matrix { map { Swift.max($0, m) } }
+  public func squared() -> Matrix { kernelMap(FLOWLAB_SQUARE) }
+  /// Entries of min(x, m) (NaN stays NaN).
+  public func clamped(max m: Float) -> Matrix { kernelMap(FLOWLAB_MIN_S, nil, m) }
+  /// Entries of max(x, m) (NaN stays NaN).
+  public func clamped(min m: Float) -> Matrix { kernelMap(FLOWLAB_MAX_S, nil, m) }
   /// 1 where `predicate` holds, 0 elsewhere (a mask to multiply with).
   public func mask(_ predicate: (Float) -> Bool) -> Matrix { map { predicate($0) ? 1 : 0 } }
 
@@ -100,17 +104,7 @@ extension Matrix {
         "addingToEachColumn needs a \(rows)×1 column, got \(b.shapeText) for a \(shapeText) matrix", file: file,
         line: line)
     }
-    let r = rows
-    return Matrix(rows: rows, cols: cols) { o in
-      storage.withUnsafeBufferPointer { a in
-        b.storage.withUnsafeBufferPointer { bb in
-          for j in 0..<cols {
-            let src = a.baseAddress! + j * r, dst = o.baseAddress! + j * r
-            for i in 0..<r { dst[i] = src[i] + bb[i] }
-          }
-        }
-      }
-    }
+    return kernelMap(FLOWLAB_ADD_COL, b)
   }
 
   /// Multiplies column j by `s[0, j]`, for a 1×cols row `s` (one number per
@@ -121,18 +115,7 @@ extension Matrix {
         "multiplyingEachColumn needs a 1×\(cols) row, got \(s.shapeText) for a \(shapeText) matrix", file: file,
         line: line)
     }
-    let r = rows
-    return Matrix(rows: rows, cols: cols) { o in
-      storage.withUnsafeBufferPointer { a in
-        s.storage.withUnsafeBufferPointer { ss in
-          for j in 0..<cols {
-            let src = a.baseAddress! + j * r, dst = o.baseAddress! + j * r
-            let f = ss[j]
-            for i in 0..<r { dst[i] = src[i] * f }
-          }
-        }
-      }
-    }
+    return kernelMap(FLOWLAB_MUL_ROW, s)
   }
 
   /// `self += s · x`, in place (an optimizer's update).
@@ -140,11 +123,7 @@ extension Matrix {
     if x.rows != rows || x.cols != cols {
       shapeFailure("add(_:scaledBy:) needs equal shapes, got \(shapeText) and \(x.shapeText)", file: file, line: line)
     }
-    storage.withUnsafeMutableBufferPointer { o in
-      x.storage.withUnsafeBufferPointer { xx in
-        for k in 0..<o.count { o[k] += s * xx[k] }
-      }
-    }
+    self = kernelMap(FLOWLAB_AXPY, x, s)
   }
 
   /// True when every entry is finite (no NaN, no ±∞).

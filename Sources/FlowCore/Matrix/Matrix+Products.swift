@@ -1,4 +1,5 @@
 import CFlowKernels
+import Foundation
 
 // Matrix products, with either side transposed, through one GEMM kernel
 // (CFlowKernels, compiled with -O3 and chosen for the CPU at run time).
@@ -51,11 +52,31 @@ extension Matrix {
     }
   }
 
-  /// Threads a large product uses (1 or 2): 1 unless `FLOWLAB_THREADS=2` on a
-  /// machine with two cores. Products give the same numbers either way.
-  public static var productThreads: Int {
+  /// Threads the core's large operations use (1 or 2): 1 unless
+  /// `FLOWLAB_THREADS=2` on a machine with two cores, or set here.
+  ///
+  /// With 2, every product and elementwise operation on a batch is done in
+  /// two halves of its columns, one on each core, always split at the same
+  /// column, so that each core keeps its half of the activations in its own
+  /// cache from one operation to the next. Sums over the batch (a weight
+  /// gradient δ·xᵀ, `sumOverColumns`) always add two half sums, on one thread
+  /// or two: the numbers are the same either way.
+  public static var threads: Int {
     get { Int(flowlab_threads()) }
     set { flowlab_set_threads(Int32(newValue)) }
+  }
+
+  /// Sets `threads` from a runner's `--threads` choice: "1", "2", or "auto"
+  /// (the environment variable FLOWLAB_THREADS if set, else 2 on a machine
+  /// with two or more cores).
+  public static func useThreads(_ choice: String) {
+    switch choice {
+    case "1": threads = 1
+    case "2": threads = 2
+    default:
+      let env = ProcessInfo.processInfo.environment["FLOWLAB_THREADS"] ?? ""
+      threads = env.isEmpty ? (ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1) : Int(flowlab_threads())
+    }
   }
 
   /// The instruction set the product kernel runs with on this CPU.

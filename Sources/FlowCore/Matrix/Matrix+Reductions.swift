@@ -1,3 +1,4 @@
+import CFlowKernels
 // Sums and means along rows or columns.
 
 extension Matrix {
@@ -26,18 +27,18 @@ extension Matrix {
 
   /// For each row, the sum over the columns (over the batch): rows×1.
   /// A bias gradient is `δ.sumOverColumns()`.
+  /// The columns are summed in two halves (before and after the column where
+  /// a batch is split, see `Matrix.threads`) that are then added.
   public func sumOverColumns() -> Matrix {
-    var out = Matrix(rows: rows, cols: 1)
-    let r = rows
-    storage.withUnsafeBufferPointer { s in
-      out.storage.withUnsafeMutableBufferPointer { o in
-        for j in 0..<cols {
-          let col = s.baseAddress! + j * r
-          for i in 0..<r { o[i] += col[i] }
+    Matrix(rows: rows, cols: 1) { o in
+      storage.withUnsafeBufferPointer { s in
+        if cols == 0 {
+          for i in 0..<o.count { o[i] = 0 }
+        } else {
+          flowlab_sum_columns(rows, cols, s.baseAddress, o.baseAddress)
         }
       }
     }
-    return out
   }
 
   /// For each column, the sum over its rows: 1×cols (a per-sample total,

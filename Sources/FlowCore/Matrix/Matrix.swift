@@ -13,20 +13,62 @@ import Foundation
 ///
 /// Every operation checks shapes and, on a mismatch, stops with a message that
 /// names both shapes and the place in *your* code that called it.
+///
+/// Elementwise results (`+`, `*`, `exp()`, `clamped`, …) are computed when
+/// something first reads them (a product, a sum, `storage`), several
+/// operations in one pass: see `Matrix+Deferred.swift`. This never changes a
+/// number; it only saves passes over memory.
 public struct Matrix: Equatable, Sendable {
   /// Number of rows (features).
   public let rows: Int
   /// Number of columns (samples).
   public let cols: Int
+  /// The entries when computed (empty while `pending` is set).
+  @usableFromInline var values: [Float]
+  /// The elementwise operation that gives the entries, not yet run.
+  @usableFromInline var pending: Deferred?
+
   /// The entries, column-major: `storage[i + j * rows]` is element (i, j).
-  public var storage: [Float]
+  public var storage: [Float] {
+    @inlinable get {
+      if let p = pending { return p.value() }
+      return values
+    }
+    @inlinable _modify {
+      if let p = pending {
+        values = p.value()
+        pending = nil
+      }
+      yield &values
+    }
+  }
+
+  /// A matrix with these entries (column-major, `rows * cols` of them).
+  @inlinable
+  init(rows: Int, cols: Int, values: [Float]) {
+    self.rows = rows
+    self.cols = cols
+    self.values = values
+    self.pending = nil
+  }
+
+  /// A matrix whose entries `deferred` will compute.
+  @usableFromInline
+  init(rows: Int, cols: Int, deferred: Deferred) {
+    self.rows = rows
+    self.cols = cols
+    self.values = []
+    self.pending = deferred
+  }
+
+  public static func == (a: Matrix, b: Matrix) -> Bool {
+    a.rows == b.rows && a.cols == b.cols && a.storage == b.storage
+  }
 
   /// A `rows`×`cols` matrix with every entry `value`.
   public init(rows: Int, cols: Int, repeating value: Float = 0) {
     precondition(rows >= 0 && cols >= 0, "Matrix: negative shape \(rows)×\(cols)")
-    self.rows = rows
-    self.cols = cols
-    self.storage = [Float](repeating: value, count: rows * cols)
+    self.init(rows: rows, cols: cols, values: [Float](repeating: value, count: rows * cols))
   }
 
   /// A `rows`×`cols` matrix from entries listed column by column.
@@ -34,9 +76,7 @@ public struct Matrix: Equatable, Sendable {
     precondition(
       values.count == rows * cols,
       "Matrix: \(values.count) values cannot fill a \(rows)×\(cols) matrix (needs \(rows * cols))")
-    self.rows = rows
-    self.cols = cols
-    self.storage = values
+    self.init(rows: rows, cols: cols, values: values)
   }
 
   /// A matrix written the way it is printed: one array per row.
@@ -66,7 +106,7 @@ public struct Matrix: Equatable, Sendable {
   public var shape: (rows: Int, cols: Int) { (rows, cols) }
 
   /// Number of entries.
-  public var count: Int { storage.count }
+  public var count: Int { rows * cols }
 
   /// Element (i, j).
   @inlinable

@@ -58,6 +58,9 @@ public struct LabSpec: Sendable {
     LabOption("seed", .int(0...Int.max), default: "777", help: "seed of the random numbers (same seed, same results)"),
     LabOption("out", .path, default: "figures/yours", help: "folder for figures and the summary"),
     LabOption("quiet", .flag, help: "print only errors"),
+    LabOption(
+      "threads", .choice(["auto", "1", "2"]), default: "auto",
+      help: "cores for the matrix work; auto: 2 on a multi-core machine unless FLOWLAB_THREADS says otherwise (the numbers are the same)"),
     LabOption("help", .flag, help: "show this help"),
   ]
 

@@ -130,6 +130,7 @@ public enum Lab {
       print(spec.usage)
       exit(ExitCode.success)
     }
+    Matrix.useThreads(values["threads"] ?? "auto")
     do {
       let run = try LabRun(spec: spec, values: values)
       run.say("\(spec.name) · \(spec.title)  [seed \(run.seed), out \(run.displayOut(run.out))]")
