@@ -239,30 +239,8 @@ struct gemm_job {
   float *c, *tmp;
 };
 
-static void gemm_columns(void *ctx, int part) {
-  const struct gemm_job *j = ctx;
-  ptrdiff_t j0 = part ? j->split : 0, j1 = part ? j->n : j->split;
-  if (j1 <= j0) return;
-  ptrdiff_t sj = j->transB ? 1 : j->ldb;
-  chosen(j->transA, j->transB, j->m, j1 - j0, j->k, j->alpha, j->a, j->lda, j->b + j0 * sj, j->ldb, j->beta,
-         j->c + j0 * j->ldc, j->ldc);
-}
-
-static void gemm_depth(void *ctx, int part) {
-  const struct gemm_job *j = ctx;
-  ptrdiff_t p0 = part ? j->split : 0, p1 = part ? j->k : j->split;
-  // op(A)(i, p) and op(B)(p, j) from p0 on
-  const float *a = j->a + (j->transA ? p0 : p0 * j->lda);
-  const float *b = j->b + (j->transB ? p0 * j->ldb : p0);
-  if (part == 0)
-    chosen(j->transA, j->transB, j->m, j->n, p1 - p0, j->alpha, a, j->lda, b, j->ldb, 0.0f, j->c, j->ldc);
-  else
-    chosen(j->transA, j->transB, j->m, j->n, p1 - p0, j->alpha, a, j->lda, b, j->ldb, 0.0f, j->tmp, j->m);
-}
-
-void flowlab_sgemm(SGEMM_ARGS) {
-  if (!chosen) choose();
-  if (m <= 0 || n <= 0) return;
+// The product on the calling core.
+static void one_core(SGEMM_ARGS) {
   if (m < 16 && transB && n >= 16 && k > 0 && m * n <= 4096) {
     // Few rows and op(B) transposed (a last layer's weight gradient δ·hᵀ):
     // compute the transpose Cᵀ = op(B)ᵀ·op(A)ᵀ, which has many rows, then
@@ -274,6 +252,33 @@ void flowlab_sgemm(SGEMM_ARGS) {
         c[i + j * ldc] = (beta == 0.0f ? 0.0f : beta * c[i + j * ldc]) + t[j + i * n];
     return;
   }
+  chosen(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+static void gemm_columns(void *ctx, int part) {
+  const struct gemm_job *j = ctx;
+  ptrdiff_t j0 = part ? j->split : 0, j1 = part ? j->n : j->split;
+  if (j1 <= j0) return;
+  ptrdiff_t sj = j->transB ? 1 : j->ldb;
+  one_core(j->transA, j->transB, j->m, j1 - j0, j->k, j->alpha, j->a, j->lda, j->b + j0 * sj, j->ldb, j->beta,
+           j->c + j0 * j->ldc, j->ldc);
+}
+
+static void gemm_depth(void *ctx, int part) {
+  const struct gemm_job *j = ctx;
+  ptrdiff_t p0 = part ? j->split : 0, p1 = part ? j->k : j->split;
+  // op(A)(i, p) and op(B)(p, j) from p0 on
+  const float *a = j->a + (j->transA ? p0 : p0 * j->lda);
+  const float *b = j->b + (j->transB ? p0 * j->ldb : p0);
+  if (part == 0)
+    one_core(j->transA, j->transB, j->m, j->n, p1 - p0, j->alpha, a, j->lda, b, j->ldb, 0.0f, j->c, j->ldc);
+  else
+    one_core(j->transA, j->transB, j->m, j->n, p1 - p0, j->alpha, a, j->lda, b, j->ldb, 0.0f, j->tmp, j->m);
+}
+
+void flowlab_sgemm(SGEMM_ARGS) {
+  if (!chosen) choose();
+  if (m <= 0 || n <= 0) return;
   // Worth a second thread: at least ~250 000 multiply-adds, or a batch-sized
   // operand (a 64×256 activation or its gradient), whose halves live in the
   // two cores' caches: each core then reads and writes only its own half,
@@ -303,7 +308,7 @@ void flowlab_sgemm(SGEMM_ARGS) {
     flowlab_halves(gemm_columns, &job, 1);
     return;
   }
-  chosen(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  one_core(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 const char *flowlab_kernel_isa(void) {

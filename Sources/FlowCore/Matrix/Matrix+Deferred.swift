@@ -49,6 +49,10 @@ final class Deferred: @unchecked Sendable {
   /// Set (after `result`) once computed; read without the lock.
   let computed = Atomic<Bool>(false)
 
+  /// Matrices with at most this many entries are computed at once: for a
+  /// bias or a last layer's 2×64 weights, a pass costs less than deferring it.
+  @usableFromInline static let smallest = 256
+
   /// The longest chain evaluated in one program.
   static let maxChain = min(24, Int(flowlab_run_capacity()))
   /// Guards every node's operands and result: evaluation is rare and short
@@ -116,11 +120,13 @@ final class Deferred: @unchecked Sendable {
     }
 
     mutating func operand(_ m: Matrix, broadcast: Bool) -> Int32 {
-      if !broadcast, let p = m.pending {
+      switch m.entries {
+      case .computed(let v): return input(v)
+      case .deferred(let p):
         if let r = p.result { return input(r) }
+        precondition(!broadcast, "a broadcast vector is computed when its operation is made")
         return -visit(p) - 1
       }
-      return input(m.values)
     }
 
     mutating func input(_ values: [Float]) -> Int32 {

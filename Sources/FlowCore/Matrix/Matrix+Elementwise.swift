@@ -55,7 +55,31 @@ extension Matrix {
     if let other, op != FLOWLAB_ADD_COL, op != FLOWLAB_MUL_ROW, other.rows != rows || other.cols != cols {
       shapeFailure("\(name) needs equal shapes, got \(shapeText) and \(other.shapeText)", file: file, line: line)
     }
+    if rows * cols <= Deferred.smallest { return now(op, other, s) }
     return Matrix(rows: rows, cols: cols, deferred: Deferred(op, self, other, s))
+  }
+
+  /// `op` computed at once, by the same kernel as a deferred program's step
+  /// (same numbers): for small matrices, where deferring costs more than
+  /// the pass it would save.
+  @usableFromInline
+  func now(_ op: flowlab_map_op, _ other: Matrix?, _ s: Float) -> Matrix {
+    var step = flowlab_step(op: Int32(op.rawValue), a: 0, b: other == nil ? -1 : 1, s: s)
+    let a = storage
+    let b = other?.storage ?? []
+    return Matrix(rows: rows, cols: cols) { o in
+      a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+          var inputs: (UnsafePointer<Float>?, UnsafePointer<Float>?) = (pa.baseAddress, pb.baseAddress)
+          var output: UnsafeMutablePointer<Float>? = o.baseAddress
+          withUnsafePointer(to: &inputs) { ip in
+            ip.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: 2) { ins in
+              flowlab_run(rows, cols, other == nil ? 1 : 2, ins, 1, &step, &output)
+            }
+          }
+        }
+      }
+    }
   }
 
   public static func + (a: Matrix, b: Matrix) -> Matrix { a.kernelMap(FLOWLAB_ADD, b, 0, "+") }

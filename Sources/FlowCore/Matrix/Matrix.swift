@@ -23,23 +23,38 @@ public struct Matrix: Equatable, Sendable {
   public let rows: Int
   /// Number of columns (samples).
   public let cols: Int
-  /// The entries when computed (empty while `pending` is set).
-  @usableFromInline var values: [Float]
-  /// The elementwise operation that gives the entries, not yet run.
-  @usableFromInline var pending: Deferred?
+  /// The entries, or the pending operation that will compute them.
+  @usableFromInline var entries: Entries
+
+  @usableFromInline
+  enum Entries: Sendable {
+    case computed([Float])
+    case deferred(Deferred)
+  }
+
+  /// The pending operation, if the entries are not computed yet.
+  @inlinable var pending: Deferred? {
+    if case .deferred(let d) = entries { return d }
+    return nil
+  }
 
   /// The entries, column-major: `storage[i + j * rows]` is element (i, j).
   public var storage: [Float] {
     @inlinable get {
-      if let p = pending { return p.value() }
-      return values
+      switch entries {
+      case .computed(let v): return v
+      case .deferred(let d): return d.value()
+      }
     }
     @inlinable _modify {
-      if let p = pending {
-        values = p.value()
-        pending = nil
+      var v: [Float]
+      switch entries {
+      case .computed(let a): v = a
+      case .deferred(let d): v = d.value()
       }
-      yield &values
+      entries = .computed([])  // so that v is the only reference while it is modified
+      defer { entries = .computed(v) }
+      yield &v
     }
   }
 
@@ -48,8 +63,7 @@ public struct Matrix: Equatable, Sendable {
   init(rows: Int, cols: Int, values: [Float]) {
     self.rows = rows
     self.cols = cols
-    self.values = values
-    self.pending = nil
+    self.entries = .computed(values)
   }
 
   /// A matrix whose entries `deferred` will compute.
@@ -57,8 +71,7 @@ public struct Matrix: Equatable, Sendable {
   init(rows: Int, cols: Int, deferred: Deferred) {
     self.rows = rows
     self.cols = cols
-    self.values = []
-    self.pending = deferred
+    self.entries = .deferred(deferred)
   }
 
   public static func == (a: Matrix, b: Matrix) -> Bool {
