@@ -91,7 +91,8 @@ import CFlowKernels
 
     if ProcessInfo.processInfo.environment["ADAM_ONLY"] != nil {
       let (out, caches) = model.forward(batch.input)
-      let grads = model.backward(flowMatchingLossGradient(prediction: out, target: batch.target), caches: caches).parameters
+      let grads = model.backward(flowMatchingLossGradient(prediction: out, target: batch.target), caches: caches)
+        .parameters
       var p3 = model.parameters
       var ad3 = adam
       let t = measure(3) { for _ in 0..<20000 { ad3.update(&p3, gradients: grads); for q in p3 { _ = q.storage } } }

@@ -22,7 +22,10 @@ private func entrywise(_ a: Matrix, _ b: Matrix, _ f: (Float, Float) -> Float) -
 struct DeferredTests {
   static func sample(_ rows: Int, _ cols: Int, seed: UInt64) -> (Matrix, Matrix, Matrix) {
     var rng = SplitMix64(seed: seed)
-    return (Matrix.normal(rows, cols, using: &rng), Matrix.normal(rows, cols, using: &rng), Matrix.normal(rows, cols, using: &rng))
+    return (
+      Matrix.normal(rows, cols, using: &rng), Matrix.normal(rows, cols, using: &rng),
+      Matrix.normal(rows, cols, using: &rng)
+    )
   }
 
   @Test("a fused chain gives exactly the numbers of its operations done one at a time")
@@ -33,14 +36,17 @@ struct DeferredTests {
       let scale = Matrix(row: (0..<cols).map { 1 + Float($0 % 5) * 0.25 })
       // Every kind of step, with a shared operand (z) read four times.
       let z = (a * b - c / 3).addingToEachColumn(bias)
-      let fused = (z.clamped(min: 0) + z.clamped(max: 0).expm1()) * (2 - z.clamped(max: 0).exp())
+      let fused =
+        (z.clamped(min: 0) + z.clamped(max: 0).expm1())
+        * (2 - z.clamped(max: 0).exp())
         .multiplyingEachColumn(by: scale) + (z.squared() + 1).squareRoot() / (0.5 * a.squared() + 1) - (-z)
       let zs = now(now(now(a * b) - now(c / 3)).addingToEachColumn(bias))
-      let stepwise = now(
+      let stepwise =
         now(
-          now(now(zs.clamped(min: 0)) + now(now(zs.clamped(max: 0)).expm1()))
-            * now(now(2 - now(now(zs.clamped(max: 0)).exp())).multiplyingEachColumn(by: scale)))
-          + now(now(now(now(zs.squared()) + 1).squareRoot()) / now(now(0.5 * now(a.squared())) + 1))) - now(-zs)
+          now(
+            now(now(zs.clamped(min: 0)) + now(now(zs.clamped(max: 0)).expm1()))
+              * now(now(2 - now(now(zs.clamped(max: 0)).exp())).multiplyingEachColumn(by: scale)))
+            + now(now(now(now(zs.squared()) + 1).squareRoot()) / now(now(0.5 * now(a.squared())) + 1))) - now(-zs)
       #expect(fused == stepwise, "\(rows)×\(cols): fused and one-at-a-time differ")
       #expect(z == zs, "the shared intermediate z, read after the chain that used it")
     }

@@ -176,7 +176,8 @@ final class Deferred: @unchecked Sendable {
               for k in 0..<count { pout[k] = nil }
               Deferred.withInputs(inputs.baseAddress!, program.inputCount, 0, pin.baseAddress!) {
                 Deferred.withOutputs(n, nodes.baseAddress!, writes, count, 0, pout.baseAddress!) {
-                  flowlab_run(self.rows, self.cols, nIn, pin.baseAddress, Int32(count), steps.baseAddress, pout.baseAddress)
+                  flowlab_run(
+                    self.rows, self.cols, nIn, pin.baseAddress, Int32(count), steps.baseAddress, pout.baseAddress)
                 }
               }
             }

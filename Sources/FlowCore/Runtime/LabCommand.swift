@@ -60,7 +60,9 @@ public struct LabSpec: Sendable {
     LabOption("quiet", .flag, help: "print only errors"),
     LabOption(
       "threads", .choice(["auto", "1", "2"]), default: "auto",
-      help: "cores for the matrix work; auto: 2 on a multi-core machine unless FLOWLAB_THREADS says otherwise (the numbers are the same)"),
+      help:
+        "cores for the matrix work; auto: 2 on a multi-core machine unless FLOWLAB_THREADS says otherwise (the numbers are the same)"
+    ),
     LabOption("help", .flag, help: "show this help"),
   ]
 
