@@ -46,6 +46,68 @@ typedef float v4 __attribute__((vector_size(16), aligned(4)));
       const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,            \
       float beta, float *c, ptrdiff_t ldc
 
+// apack[p·MR + ii] = a[p + ii·lda] for p < kc, ii < mr, and 0 for mr ≤ ii < MR:
+// a transposed panel (op(A) = Aᵀ, a weight's transpose in Wᵀ·δ), in 8×8
+// blocks transposed in registers (a plain loop writes one float per cache line).
+typedef float v8u __attribute__((vector_size(32), aligned(4)));
+static void pack_transposed(const float *a, ptrdiff_t lda, ptrdiff_t kc, ptrdiff_t mr, float *apack) {
+  ptrdiff_t p = 0;
+  if (mr == MR) {
+    for (; p + 8 <= kc; p += 8)
+      for (ptrdiff_t i = 0; i < MR; i += 8) {
+        v8u r0, r1, r2, r3, r4, r5, r6, r7;  // rows i..i+7 of the panel = columns of A
+        memcpy(&r0, a + p + (i + 0) * lda, 32);
+        memcpy(&r1, a + p + (i + 1) * lda, 32);
+        memcpy(&r2, a + p + (i + 2) * lda, 32);
+        memcpy(&r3, a + p + (i + 3) * lda, 32);
+        memcpy(&r4, a + p + (i + 4) * lda, 32);
+        memcpy(&r5, a + p + (i + 5) * lda, 32);
+        memcpy(&r6, a + p + (i + 6) * lda, 32);
+        memcpy(&r7, a + p + (i + 7) * lda, 32);
+        v8u t0 = __builtin_shufflevector(r0, r1, 0, 8, 1, 9, 4, 12, 5, 13);
+        v8u t1 = __builtin_shufflevector(r0, r1, 2, 10, 3, 11, 6, 14, 7, 15);
+        v8u t2 = __builtin_shufflevector(r2, r3, 0, 8, 1, 9, 4, 12, 5, 13);
+        v8u t3 = __builtin_shufflevector(r2, r3, 2, 10, 3, 11, 6, 14, 7, 15);
+        v8u t4 = __builtin_shufflevector(r4, r5, 0, 8, 1, 9, 4, 12, 5, 13);
+        v8u t5 = __builtin_shufflevector(r4, r5, 2, 10, 3, 11, 6, 14, 7, 15);
+        v8u t6 = __builtin_shufflevector(r6, r7, 0, 8, 1, 9, 4, 12, 5, 13);
+        v8u t7 = __builtin_shufflevector(r6, r7, 2, 10, 3, 11, 6, 14, 7, 15);
+        v8u u0 = __builtin_shufflevector(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13);
+        v8u u1 = __builtin_shufflevector(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);
+        v8u u2 = __builtin_shufflevector(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13);
+        v8u u3 = __builtin_shufflevector(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);
+        v8u u4 = __builtin_shufflevector(t4, t6, 0, 1, 8, 9, 4, 5, 12, 13);
+        v8u u5 = __builtin_shufflevector(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);
+        v8u u6 = __builtin_shufflevector(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13);
+        v8u u7 = __builtin_shufflevector(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);
+        // column q of the block (p + q) gathers element q of every row
+        v8u c0 = __builtin_shufflevector(u0, u4, 0, 1, 2, 3, 8, 9, 10, 11);
+        v8u c1 = __builtin_shufflevector(u1, u5, 0, 1, 2, 3, 8, 9, 10, 11);
+        v8u c2 = __builtin_shufflevector(u2, u6, 0, 1, 2, 3, 8, 9, 10, 11);
+        v8u c3 = __builtin_shufflevector(u3, u7, 0, 1, 2, 3, 8, 9, 10, 11);
+        v8u c4 = __builtin_shufflevector(u0, u4, 4, 5, 6, 7, 12, 13, 14, 15);
+        v8u c5 = __builtin_shufflevector(u1, u5, 4, 5, 6, 7, 12, 13, 14, 15);
+        v8u c6 = __builtin_shufflevector(u2, u6, 4, 5, 6, 7, 12, 13, 14, 15);
+        v8u c7 = __builtin_shufflevector(u3, u7, 4, 5, 6, 7, 12, 13, 14, 15);
+        memcpy(apack + (p + 0) * MR + i, &c0, 32);
+        memcpy(apack + (p + 1) * MR + i, &c1, 32);
+        memcpy(apack + (p + 2) * MR + i, &c2, 32);
+        memcpy(apack + (p + 3) * MR + i, &c3, 32);
+        memcpy(apack + (p + 4) * MR + i, &c4, 32);
+        memcpy(apack + (p + 5) * MR + i, &c5, 32);
+        memcpy(apack + (p + 6) * MR + i, &c6, 32);
+        memcpy(apack + (p + 7) * MR + i, &c7, 32);
+      }
+  }
+  for (ptrdiff_t ii = 0; ii < MR; ii++) {  // what the blocks left: the last p, or a partial panel
+    const float *src = a + ii * lda;
+    if (ii < mr)
+      for (ptrdiff_t q = p; q < kc; q++) apack[q * MR + ii] = src[q];
+    else
+      for (ptrdiff_t q = p; q < kc; q++) apack[q * MR + ii] = 0.0f;
+  }
+}
+
 // The body of one ISA's GEMM, expanded once per target below.
 #define DEFINE_SGEMM(NAME, ATTR, NRV)                                               \
   /* acc(32×NRV) = panel(32×kc) · B(kc×NRV); C tile += alpha·acc (rows   */  \
@@ -152,13 +214,7 @@ typedef float v4 __attribute__((vector_size(16), aligned(4)));
           panel = a + i0 + p0 * lda;                                           \
           ps = lda;                                                            \
         } else if (transA) { /* row ii of the panel is column i0+ii of A */   \
-          for (ptrdiff_t ii = 0; ii < MR; ii++) {                              \
-            const float *src = a + p0 + (i0 + ii) * lda;                       \
-            if (ii < mr)                                                       \
-              for (ptrdiff_t p = 0; p < kc; p++) apack[p * MR + ii] = src[p];  \
-            else                                                               \
-              for (ptrdiff_t p = 0; p < kc; p++) apack[p * MR + ii] = 0.0f;    \
-          }                                                                    \
+          pack_transposed(a + p0 + i0 * lda, lda, kc, mr, apack);              \
           panel = apack;                                                       \
           ps = MR;                                                             \
         } else {                                                               \
