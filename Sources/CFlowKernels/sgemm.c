@@ -154,7 +154,7 @@ static void pack_transposed(const float *a, ptrdiff_t lda, ptrdiff_t kc, ptrdiff
   ATTR static void NAME##_dots(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,          \
                                float alpha, const float *arows,                \
                                const float *b, ptrdiff_t ldb, float *c,        \
-                               ptrdiff_t ldc) {                                \
+                               ptrdiff_t ldc, int keep) {                      \
     for (ptrdiff_t j = 0; j < n; j++) {                                        \
       const float *bj = b + j * ldb;                                           \
       for (ptrdiff_t i = 0; i < m; i++) {                                      \
@@ -173,14 +173,14 @@ static void pack_transposed(const float *a, ptrdiff_t lda, ptrdiff_t kc, ptrdiff
                 __builtin_shufflevector(h8, h8, 4, 5, 6, 7);                   \
         float s = (h4[0] + h4[2]) + (h4[1] + h4[3]);                           \
         for (; p < k; p++) s += ai[p] * bj[p];                                 \
-        c[i + j * ldc] += alpha * s;                                           \
+        c[i + j * ldc] = (keep ? c[i + j * ldc] : 0.0f) + alpha * s;           \
       }                                                                        \
     }                                                                          \
   }                                                                            \
   ATTR static void NAME(SGEMM_ARGS) {                                          \
     /* With beta = 0 the first pass over k writes C instead of adding to it, */ \
     /* so C is never cleared first (and may hold anything).                  */ \
-    int zeroFirst = beta == 0.0f && !(k > 0 && alpha != 0.0f && m < 16 && !transB && k >= 16 && m * k <= 16 * 1024); \
+    int zeroFirst = beta == 0.0f;                                              \
     for (ptrdiff_t j = 0; j < n; j++) {                                        \
       float *cj = c + j * ldc;                                                 \
       if (beta == 0.0f) {                                                      \
@@ -198,7 +198,7 @@ static void pack_transposed(const float *a, ptrdiff_t lda, ptrdiff_t kc, ptrdiff
         for (ptrdiff_t i = 0; i < m; i++)                                      \
           for (ptrdiff_t p = 0; p < k; p++)                                    \
             rows[i * k + p] = transA ? a[p + i * lda] : a[i + p * lda];        \
-        NAME##_dots(m, n, k, alpha, rows, b, ldb, c, ldc);                     \
+        NAME##_dots(m, n, k, alpha, rows, b, ldb, c, ldc, !zeroFirst);         \
         return;                                                                \
       }                                                                        \
     }                                                                          \
