@@ -1,11 +1,13 @@
-// Vectorizable exp and expm1 for whole arrays.
+// The core's elementwise work: each operation of a deferred program (see
+// flowlab_run below), the sums over a batch, and exp and expm1.
 //
-// libm's expf/expm1f are called once per number and do not vectorize; these
-// loops are branch-free so the compiler vectorizes them, and on x86-64 they
-// are compiled for AVX-512, AVX2+FMA and the baseline, chosen at run time
-// like the GEMM. Accuracy: within 2 ulp of the correctly rounded result over
-// the whole float range (checked against libm in the core's tests);
-// NaN gives NaN, +∞ gives +∞, −∞ gives 0 (exp) or −1 (expm1).
+// libm's expf/expm1f are called once per number and do not vectorize; the
+// loops here are branch-free so the compiler vectorizes them, and on x86-64
+// they are compiled for AVX-512, AVX2+FMA and the baseline, chosen at run time
+// like the GEMM (AVX-512 has its own exp and expm1, with vscalefps).
+// Accuracy: within 2 ulp of the correctly rounded result wherever it is a
+// normal float (checked against libm in the core's tests, on every
+// instruction set); NaN gives NaN, +∞ gives +∞, −∞ gives 0 (exp) or −1 (expm1).
 #include "flowkernels.h"
 #include <math.h>
 #include <stdint.h>
@@ -199,45 +201,26 @@ DEFINE_MAP512(ew_avx512_fast_expm1, expm1_512)
 DEFINE_ELEMENTWISE(ew_avx512, AVX512, ew_avx512_fast_exp, ew_avx512_fast_expm1)
 #endif
 
-typedef void (*ew_fn)(ptrdiff_t, const float *restrict, float *restrict);
 typedef void (*op_fn)(int, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, const float *, float, float *);
 typedef void (*colsum_fn)(ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, float *);
-static ew_fn chosen_exp = 0, chosen_expm1 = 0;
 static op_fn chosen_op = 0;
 static colsum_fn chosen_colsum = 0;
 
 static void choose(void) {
-  ew_fn e = ew_generic_exp, m = ew_generic_expm1;
   op_fn f = ew_generic_op;
   colsum_fn cs = ew_generic_colsum;
 #ifdef FLOWLAB_MULTIVERSION
   int level = flowlab_isa_level();
   if (level == 2) {
-    e = ew_avx512_fast_exp;
-    m = ew_avx512_fast_expm1;
     f = ew_avx512_op;
     cs = ew_avx512_colsum;
   } else if (level == 1) {
-    e = ew_avx2_exp;
-    m = ew_avx2_expm1;
     f = ew_avx2_op;
     cs = ew_avx2_colsum;
   }
 #endif
-  chosen_expm1 = m;
-  chosen_op = f;
   chosen_colsum = cs;
-  chosen_exp = e;
-}
-
-void flowlab_vexp(ptrdiff_t n, const float *x, float *y) {
-  if (!chosen_exp) choose();
-  chosen_exp(n, x, y);
-}
-
-void flowlab_vexpm1(ptrdiff_t n, const float *x, float *y) {
-  if (!chosen_exp) choose();
-  chosen_expm1(n, x, y);
+  chosen_op = f;
 }
 
 // MARK: fused elementwise programs
@@ -298,7 +281,7 @@ int flowlab_run_capacity(void) { return MAX_SLOTS; }
 
 void flowlab_run(ptrdiff_t rows, ptrdiff_t cols, int n_in, const float *const *in, int n_steps,
                  const struct flowlab_step *steps, float *const *out) {
-  if (!chosen_exp) choose();
+  if (!chosen_op) choose();
   if (rows <= 0 || cols <= 0 || n_steps <= 0) return;
   if (n_in > 64 || n_steps > MAX_SLOTS) abort();  // the caller keeps programs within flowlab_run_capacity()
   // Scratch slots for the steps not written out, reused once a value is dead.
@@ -346,7 +329,7 @@ static void colsum_part(void *ctx, int part) {
 }
 
 void flowlab_sum_columns(ptrdiff_t rows, ptrdiff_t cols, const float *a, float *y) {
-  if (!chosen_exp) choose();
+  if (!chosen_op) choose();
   if (rows <= 0) return;
   float small[1024];
   float *tmp = rows <= 1024 ? small : malloc((size_t)rows * sizeof(float));

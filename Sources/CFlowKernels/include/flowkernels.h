@@ -16,12 +16,6 @@ void flowlab_sgemm(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k
                    const float *b, ptrdiff_t ldb,
                    float beta, float *c, ptrdiff_t ldc);
 
-/// y[i] = e^x[i] for i < n (vectorized; within 2 ulp; NaN stays NaN).
-void flowlab_vexp(ptrdiff_t n, const float *x, float *y);
-
-/// y[i] = e^x[i] − 1 for i < n, accurate near 0 (vectorized; NaN stays NaN).
-void flowlab_vexpm1(ptrdiff_t n, const float *x, float *y);
-
 /// Keeps freed memory in the process (glibc), so that the many short-lived
 /// matrices of a training loop do not cost a page fault each. No-op elsewhere.
 void flowlab_tune_allocator(void);
@@ -65,8 +59,8 @@ enum flowlab_map_op {
   FLOWLAB_MAX_S,    // max(a, s), NaN stays NaN
   FLOWLAB_SQUARE,   // a²
   FLOWLAB_SQRT,     // √a
-  FLOWLAB_EXP,      // eᵃ (as flowlab_vexp)
-  FLOWLAB_EXPM1,    // eᵃ − 1 (as flowlab_vexpm1)
+  FLOWLAB_EXP,      // eᵃ, within 2 ulp; NaN stays NaN, +∞ → +∞, −∞ → 0
+  FLOWLAB_EXPM1,    // eᵃ − 1, accurate near 0, within 2 ulp; −∞ → −1
   FLOWLAB_AXPY,     // a + s · b
   FLOWLAB_ADD_COL,  // a + b, b one column (rows×1) added to every column
   FLOWLAB_MUL_ROW,  // a · b, column j multiplied by b[j] (b 1×cols)
