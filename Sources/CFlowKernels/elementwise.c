@@ -279,6 +279,11 @@ static void run_part(void *ctx, int part) {
 
 int flowlab_run_capacity(void) { return MAX_SLOTS; }
 
+void flowlab_apply(int op, ptrdiff_t rows, ptrdiff_t cols, const float *a, const float *b, float s, float *y) {
+  if (!chosen_op) choose();
+  if (rows > 0 && cols > 0) chosen_op(op, rows, 0, cols, a, b, s, y);
+}
+
 void flowlab_run(ptrdiff_t rows, ptrdiff_t cols, int n_in, const float *const *in, int n_steps,
                  const struct flowlab_step *steps, float *const *out) {
   if (!chosen_op) choose();

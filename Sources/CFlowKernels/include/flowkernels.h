@@ -74,6 +74,11 @@ struct flowlab_step {
   float s;
 };
 
+/// One step on its own, on the calling thread: y = op(a, b, s) over a
+/// rows×cols array (b: a's shape, the broadcast vector, or NULL), with the
+/// same kernel and so the same numbers as a program's step.
+void flowlab_apply(int op, ptrdiff_t rows, ptrdiff_t cols, const float *a, const float *b, float s, float *y);
+
 /// The most steps a program may have.
 int flowlab_run_capacity(void);
 

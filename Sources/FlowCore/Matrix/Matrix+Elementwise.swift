@@ -64,19 +64,13 @@ extension Matrix {
   /// the pass it would save.
   @usableFromInline
   func now(_ op: flowlab_map_op, _ other: Matrix?, _ s: Float) -> Matrix {
-    var step = flowlab_step(op: Int32(op.rawValue), a: 0, b: other == nil ? -1 : 1, s: s)
     let a = storage
     let b = other?.storage ?? []
+    let (r, c) = (rows, cols)
     return Matrix(rows: rows, cols: cols) { o in
       a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
-          var inputs: (UnsafePointer<Float>?, UnsafePointer<Float>?) = (pa.baseAddress, pb.baseAddress)
-          var output: UnsafeMutablePointer<Float>? = o.baseAddress
-          withUnsafePointer(to: &inputs) { ip in
-            ip.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: 2) { ins in
-              flowlab_run(rows, cols, other == nil ? 1 : 2, ins, 1, &step, &output)
-            }
-          }
+          flowlab_apply(Int32(op.rawValue), r, c, pa.baseAddress, other == nil ? nil : pb.baseAddress, s, o.baseAddress)
         }
       }
     }
