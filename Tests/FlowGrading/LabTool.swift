@@ -33,17 +33,15 @@ public enum LabTool {
 
   /// Runs `name` with `arguments` (in `directory`, if given) and waits for it.
   ///
-  /// Tools run with one thread (FLOWLAB_THREADS=1) unless `threads` says
-  /// otherwise: tests run side by side, and a second spinning thread per
-  /// tool would only compete for the cores.
-  public static func run(
-    _ name: String, _ arguments: [String], in directory: URL? = nil, threads: Int = 1
-  ) throws -> Result {
+  /// Tools run with one thread (FLOWLAB_THREADS=1; `--threads` among the
+  /// arguments overrides it): tests run side by side, and a second spinning
+  /// thread per tool would only compete for the cores.
+  public static func run(_ name: String, _ arguments: [String], in directory: URL? = nil) throws -> Result {
     let process = Process()
     process.executableURL = url(name)
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
-    environment["FLOWLAB_THREADS"] = String(threads)
+    environment["FLOWLAB_THREADS"] = "1"
     process.environment = environment
     if let directory { process.currentDirectoryURL = directory }
     let out = Pipe(), err = Pipe()
