@@ -89,16 +89,6 @@ import CFlowKernels
       for _ in 0..<block { _ = trainStep(model: &model, optimizer: &adam, batch: batch) }
     }
 
-    if ProcessInfo.processInfo.environment["ADAM_ONLY"] != nil {
-      let (out, caches) = model.forward(batch.input)
-      let grads = model.backward(flowMatchingLossGradient(prediction: out, target: batch.target), caches: caches)
-        .parameters
-      var p3 = model.parameters
-      var ad3 = adam
-      let t = measure(3) { for _ in 0..<20000 { ad3.update(&p3, gradients: grads); for q in p3 { _ = q.storage } } }
-      print(String(format: "adam+force %.2f µs", t.min / 20000 * 1e6))
-      exit(0)
-    }
     // Forward + backward alone.
     let fb = measure(max(reps, 3)) {
       for _ in 0..<block {

@@ -184,7 +184,7 @@ static void pack_transposed(const float *a, ptrdiff_t lda, ptrdiff_t kc, ptrdiff
     for (ptrdiff_t j = 0; j < n; j++) {                                        \
       float *cj = c + j * ldc;                                                 \
       if (beta == 0.0f) {                                                      \
-        if (!zeroFirst || k <= 0 || alpha == 0.0f) memset(cj, 0, (size_t)m * sizeof(float)); \
+        if (k <= 0 || alpha == 0.0f) memset(cj, 0, (size_t)m * sizeof(float)); \
       } else if (beta != 1.0f)                                                 \
         for (ptrdiff_t i = 0; i < m; i++) cj[i] *= beta;                       \
     }                                                                          \

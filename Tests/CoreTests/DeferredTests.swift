@@ -114,6 +114,7 @@ struct DeferredTests {
     let e = Matrix(rows: 0, cols: 5)
     #expect((e + e).exp().count == 0)
     #expect((e * 2).storage.isEmpty)
+    #expect(Matrix(rows: 3, cols: 0).sumOverColumns() == Matrix(column: [0, 0, 0]))
     let one = Matrix([[2]])
     #expect(((one + 1) * 3).storage == [9])
   }

@@ -31,13 +31,7 @@ extension Matrix {
   /// a batch is split, see `Matrix.threads`) that are then added.
   public func sumOverColumns() -> Matrix {
     Matrix(rows: rows, cols: 1) { o in
-      storage.withUnsafeBufferPointer { s in
-        if cols == 0 {
-          for i in 0..<o.count { o[i] = 0 }
-        } else {
-          flowlab_sum_columns(rows, cols, s.baseAddress, o.baseAddress)
-        }
-      }
+      storage.withUnsafeBufferPointer { s in flowlab_sum_columns(rows, cols, s.baseAddress, o.baseAddress) }
     }
   }
 
