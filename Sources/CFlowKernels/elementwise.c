@@ -122,12 +122,29 @@
       break;                                                                   \
     }                                                                          \
   }                                                                            \
-  /* y[i] = Σ_{j0 ≤ j < j1} a[i, j] */                                         \
+  /* y[i] = Σ_{j0 ≤ j < j1} a[i, j], added in order of j. The running sums */ \
+  /* of a block of rows stay in registers (acc); summing into y directly    */ \
+  /* would load and store y for every column, since y might alias a.        */ \
   ATTR static void NAME##_colsum(ptrdiff_t rows, ptrdiff_t j0, ptrdiff_t j1,   \
                                  const float *a, float *y) {                   \
-    for (ptrdiff_t i = 0; i < rows; i++) y[i] = 0.0f;                          \
-    for (ptrdiff_t j = j0; j < j1; j++)                                        \
-      for (ptrdiff_t i = 0; i < rows; i++) y[i] += a[i + j * rows];            \
+    ptrdiff_t i0 = 0;                                                          \
+    for (; i0 + 64 <= rows; i0 += 64) {                                        \
+      float acc[64] = {0};                                                     \
+      for (ptrdiff_t j = j0; j < j1; j++)                                      \
+        for (int i = 0; i < 64; i++) acc[i] += a[i0 + i + j * rows];           \
+      for (int i = 0; i < 64; i++) y[i0 + i] = acc[i];                         \
+    }                                                                          \
+    for (; i0 + 16 <= rows; i0 += 16) {                                        \
+      float acc[16] = {0};                                                     \
+      for (ptrdiff_t j = j0; j < j1; j++)                                      \
+        for (int i = 0; i < 16; i++) acc[i] += a[i0 + i + j * rows];           \
+      for (int i = 0; i < 16; i++) y[i0 + i] = acc[i];                         \
+    }                                                                          \
+    for (; i0 < rows; i0++) {                                                  \
+      float acc = 0.0f;                                                        \
+      for (ptrdiff_t j = j0; j < j1; j++) acc += a[i0 + j * rows];             \
+      y[i0] = acc;                                                             \
+    }                                                                          \
   }
 
 DEFINE_ELEMENTWISE(ew_generic, , ew_generic_exp, ew_generic_expm1)
@@ -180,10 +197,12 @@ AVX512 static inline __m512 expm1_512(__m512 x) {
   q = _mm512_fmadd_ps(q, _mm512_mul_ps(r, r), r);
   // e^x − 1 = 2ⁿ·q + (2ⁿ − 1): exact near 0 (n = 0 gives q); for n > 24,
   // (q + 1)·2ⁿ − 1, which scalef keeps finite up to x = 88.72.
+  // The second form only when a lane needs it (x > 16.6; never in elu).
   __m512 s = _mm512_scalef_ps(_mm512_set1_ps(1.0f), n);
   __m512 small = _mm512_fmadd_ps(q, s, _mm512_sub_ps(s, _mm512_set1_ps(1.0f)));
-  __m512 big = _mm512_sub_ps(_mm512_scalef_ps(_mm512_add_ps(q, _mm512_set1_ps(1.0f)), n), _mm512_set1_ps(1.0f));
   __mmask16 large = _mm512_cmp_ps_mask(n, _mm512_set1_ps(24.0f), _CMP_GT_OQ);
+  if (!large) return small;
+  __m512 big = _mm512_sub_ps(_mm512_scalef_ps(_mm512_add_ps(q, _mm512_set1_ps(1.0f)), n), _mm512_set1_ps(1.0f));
   return _mm512_mask_blend_ps(large, small, big);
 }
 

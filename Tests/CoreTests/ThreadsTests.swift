@@ -53,5 +53,35 @@ struct ThreadsTests {
     }
   }
 
+  @Test("a sum over the batch adds each row's entries in column order, in two halves")
+  func sumOverColumnsOrder() {
+    // The reference is the definition, in Float: each half summed column by
+    // column from 0, the halves split at the batch split (a multiple of 8
+    // near the middle), then added. Row counts that use every block of the
+    // kernel: 64 rows at a time, 16 at a time, one at a time.
+    var rng = SplitMix64(seed: 31)
+    let before = Matrix.threads
+    defer { Matrix.threads = before }
+    for (rows, cols) in [(64, 256), (83, 100), (16, 9), (5, 300), (130, 17), (1, 1)] {
+      let a = Matrix.normal(rows, cols, using: &rng) * 3
+      let split = min(cols, (cols / 2 + 7) / 8 * 8)
+      var expected = [Float](repeating: 0, count: rows)
+      for i in 0..<rows {
+        var first: Float = 0, second: Float = 0
+        for j in 0..<split { first += a[i, j] }
+        for j in split..<cols { second += a[i, j] }
+        expected[i] = first + second
+      }
+      for threads in [1, 2] {
+        Matrix.threads = threads
+        let got = a.sumOverColumns().storage
+        let bad = (0..<rows).first { got[$0] != expected[$0] }
+        #expect(
+          bad == nil,
+          "\(rows)×\(cols), \(threads) thread(s): row \(bad ?? 0) sums to \(got[bad ?? 0]), expected \(expected[bad ?? 0])")
+      }
+    }
+  }
+
   private func now(_ m: Matrix) -> Matrix { Matrix(rows: m.rows, cols: m.cols, columnMajor: m.storage) }
 }
