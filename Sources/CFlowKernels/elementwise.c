@@ -10,6 +10,7 @@
 // instruction set); NaN gives NaN, +∞ gives +∞, −∞ gives 0 (exp) or −1 (expm1).
 #include "flowkernels.h"
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,15 @@
 #define LN2_HI 0.693359375f
 #define LN2_LO -2.12194440e-4f
 #define ROUND_MAGIC 12582912.0f /* 1.5·2²³: adding it rounds to an integer */
+
+// A chain of program steps run as one (see "Fused chains" below).
+struct fused_chain {
+  int kind;        // FUSED_ELU or FUSED_SCALE
+  int clamp_a, clamp_b, f;
+  float s_a, s_b;
+  int swap;        // FUSED_SCALE: f · g instead of g · f
+};
+enum { FUSED_NONE, FUSED_ELU, FUSED_SCALE };
 
 // e^x for x in [−104, 88.72] (below, the result underflows to 0 anyway): x = n·ln2 + r, |r| ≤ ln2/2, e^r by a degree-7
 // Taylor polynomial, then scaled by 2ⁿ through the exponent bits.
@@ -218,12 +228,54 @@ AVX512 static inline __m512 expm1_512(__m512 x) {
 DEFINE_MAP512(ew_avx512_fast_exp, exp512)
 DEFINE_MAP512(ew_avx512_fast_expm1, expm1_512)
 DEFINE_ELEMENTWISE(ew_avx512, AVX512, ew_avx512_fast_exp, ew_avx512_fast_expm1)
+
+// Fused chains (AVX-512). A program step stores its result and the next one
+// loads it again; for a short chain of cheap steps those stores cost as much
+// as the arithmetic. Two chains recur in every network with elu, and are run
+// here in registers, one vector at a time:
+//   elu       y = clampA(x) + f(clampB(x))    (4 steps: clamp, clamp, f, add)
+//   elu′ · g  y = g · f(clamp(x))              (3 steps: clamp, f, multiply)
+// where a clamp is MIN_S or MAX_S and f is EXP or EXPM1. Each lane gets the
+// very instructions the steps one at a time give it (vmaxps/vminps with the
+// scalar first, as the steps compile `s > x ? s : x`; the same exp512 and
+// expm1_512), so fusing never changes a number; the tests compare both ways
+// bit for bit. The other instruction sets run the steps one at a time.
+
+AVX512 static inline __m512 clamp512(int op, __m512 s, __m512 x) {
+  return op == FLOWLAB_MAX_S ? _mm512_max_ps(s, x) : _mm512_min_ps(s, x);
+}
+AVX512 static inline __m512 f512(int op, __m512 x) { return op == FLOWLAB_EXP ? exp512(x) : expm1_512(x); }
+
+AVX512 static inline __m512 chain512(const struct fused_chain *c, __m512 x, __m512 g) {
+  if (c->kind == FUSED_ELU) {
+    __m512 a = clamp512(c->clamp_a, _mm512_set1_ps(c->s_a), x);
+    __m512 b = f512(c->f, clamp512(c->clamp_b, _mm512_set1_ps(c->s_b), x));
+    return _mm512_add_ps(a, b);
+  }
+  __m512 t = f512(c->f, clamp512(c->clamp_a, _mm512_set1_ps(c->s_a), x));
+  return c->swap ? _mm512_mul_ps(t, g) : _mm512_mul_ps(g, t);
+}
+
+// y = chain(x, g) over n numbers (g only for FUSED_SCALE).
+AVX512 static void fused_avx512(const struct fused_chain *c, ptrdiff_t n, const float *x, const float *g, float *y) {
+  ptrdiff_t i = 0;
+  __m512 zero = _mm512_setzero_ps();
+  for (; i + 16 <= n; i += 16)
+    _mm512_storeu_ps(y + i, chain512(c, _mm512_loadu_ps(x + i), g ? _mm512_loadu_ps(g + i) : zero));
+  if (i < n) {
+    __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+    __m512 gv = g ? _mm512_maskz_loadu_ps(m, g + i) : zero;
+    _mm512_mask_storeu_ps(y + i, m, chain512(c, _mm512_maskz_loadu_ps(m, x + i), gv));
+  }
+}
 #endif
 
 typedef void (*op_fn)(int, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, const float *, float, float *);
 typedef void (*colsum_fn)(ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, float *);
 static op_fn chosen_op = 0;
 static colsum_fn chosen_colsum = 0;
+static int can_fuse = 0;       // the chosen kernels have fused chains (AVX-512)
+static int fusion_wanted = 1;  // flowlab_set_fusion
 
 static void choose(void) {
   op_fn f = ew_generic_op;
@@ -233,6 +285,7 @@ static void choose(void) {
   if (level == 2) {
     f = ew_avx512_op;
     cs = ew_avx512_colsum;
+    can_fuse = 1;
   } else if (level == 1) {
     f = ew_avx2_op;
     cs = ew_avx2_colsum;
@@ -264,6 +317,8 @@ struct run_job {
   const struct flowlab_step *steps;
   float *const *out;
   const int *slot;  // scratch slot of each step (−1: written to out)
+  const int *fused_len;  // steps k ..< k + fused_len[k] run as chain[k] (0: step k alone)
+  const struct fused_chain *chain;
 };
 
 static void run_columns(const struct run_job *r, ptrdiff_t c0, ptrdiff_t c1) {
@@ -278,8 +333,22 @@ static void run_columns(const struct run_job *r, ptrdiff_t c0, ptrdiff_t c1) {
     ptrdiff_t nc = c1 - j0 < cc ? c1 - j0 : cc;
     for (int v = 0; v < r->n_in; v++) val[v] = r->in[v] + j0 * rows;  // broadcast inputs are read whole
     for (int k = 0; k < r->n_steps; k++) {
+      int len = r->fused_len[k];
+      int last = len ? k + len - 1 : k;  // the step whose value this computes
+      float *o = r->slot[last] < 0 ? r->out[last] + j0 * rows : scratch + (size_t)r->slot[last] * (size_t)(cc * rows);
+#ifdef FLOWLAB_MULTIVERSION
+      if (len) {
+        const struct fused_chain *c = &r->chain[k];
+        // the chain's x is the first step's operand; g is the last step's other operand
+        const struct flowlab_step *end = &r->steps[last];
+        const float *g = c->kind == FUSED_SCALE ? val[c->swap ? end->b : end->a] : 0;
+        fused_avx512(c, nc * rows, val[r->steps[k].a], g, o);
+        val[r->n_in + last] = o;
+        k = last;
+        continue;
+      }
+#endif
       const struct flowlab_step *st = &r->steps[k];
-      float *o = r->slot[k] < 0 ? r->out[k] + j0 * rows : scratch + (size_t)r->slot[k] * (size_t)(cc * rows);
       const float *z = 0;
       if (st->op == FLOWLAB_ADD_COL || st->op == FLOWLAB_MUL_ROW) z = r->in[st->b];
       else if (st->b >= 0) z = val[st->b];
@@ -297,6 +366,62 @@ static void run_part(void *ctx, int part) {
 }
 
 int flowlab_run_capacity(void) { return MAX_SLOTS; }
+
+static atomic_long programs_fused = 0;
+
+void flowlab_set_fusion(int on) { fusion_wanted = on != 0; }
+
+long flowlab_programs_fused(void) { return atomic_load_explicit(&programs_fused, memory_order_relaxed); }
+
+int flowlab_fusion(void) {
+  if (!chosen_op) choose();
+  return can_fuse && fusion_wanted;
+}
+
+static int is_clamp(int op) { return op == FLOWLAB_MIN_S || op == FLOWLAB_MAX_S; }
+static int is_exp(int op) { return op == FLOWLAB_EXP || op == FLOWLAB_EXPM1; }
+
+// Marks the chains of steps that run fused (fused_len[k] > 0 at a chain's
+// first step). A chain's inner values must be scratch (not written out) and
+// read only inside the chain, so that nothing else misses them.
+static int find_chains(int n_in, const float *const *in, int n_steps, const struct flowlab_step *st, float *const *out,
+                       const int *last_use, int *fused_len, struct fused_chain *chain) {
+  int found = 0;
+  for (int k = 0; k < n_steps; k++) fused_len[k] = 0;
+  if (!flowlab_fusion()) return 0;
+  // inner(k, end): step k's value is scratch and read by no step after `end`
+#define INNER(k, end) (!out[k] && last_use[k] <= (end))
+  // the same value: one step's, or an input listed twice (a matrix used twice)
+#define SAME(u, w) ((u) == (w) || ((u) < n_in && (w) < n_in && in[u] == in[w]))
+  for (int k = 0; k < n_steps; k++) {
+    int v = n_in + k;  // value number of step k
+    // elu: clampA(x), clampB(x), f(clampB), clampA + f
+    if (k + 3 < n_steps && is_clamp(st[k].op) && is_clamp(st[k + 1].op) && SAME(st[k + 1].a, st[k].a) &&
+        is_exp(st[k + 2].op) && st[k + 2].a == v + 1 && st[k + 3].op == FLOWLAB_ADD &&
+        st[k + 3].a == v && st[k + 3].b == v + 2 && INNER(k, k + 3) && INNER(k + 1, k + 2) &&
+        INNER(k + 2, k + 3)) {
+      // (A program lists an operation's first operand's steps first, so the
+      // add is always clampA + f here.)
+      chain[k] = (struct fused_chain){FUSED_ELU, st[k].op, st[k + 1].op, st[k + 2].op, st[k].s, st[k + 1].s, 0};
+      fused_len[k] = 4;
+      found++;
+      k += 3;
+      continue;
+    }
+    // elu′ · g: clamp(x), f(clamp), g · f
+    if (k + 2 < n_steps && is_clamp(st[k].op) && is_exp(st[k + 1].op) && st[k + 1].a == v &&
+        st[k + 2].op == FLOWLAB_MUL && (st[k + 2].a == v + 1) != (st[k + 2].b == v + 1) &&
+        INNER(k, k + 1) && INNER(k + 1, k + 2)) {
+      chain[k] = (struct fused_chain){FUSED_SCALE, st[k].op, 0, st[k + 1].op, st[k].s, 0, st[k + 2].a == v + 1};
+      fused_len[k] = 3;
+      found++;
+      k += 2;
+    }
+  }
+#undef INNER
+#undef SAME
+  return found;
+}
 
 void flowlab_apply(int op, ptrdiff_t rows, ptrdiff_t cols, const float *a, const float *b, float s, float *y) {
   if (!chosen_op) choose();
@@ -331,9 +456,14 @@ void flowlab_run(ptrdiff_t rows, ptrdiff_t cols, int n_in, const float *const *i
     slot[k] = s;
     slot_free_at[s] = last_use[k];
   }
+  int fused_len[MAX_SLOTS];
+  struct fused_chain chain[MAX_SLOTS];
+  if (find_chains(n_in, in, n_steps, steps, out, last_use, fused_len, chain))
+    atomic_fetch_add_explicit(&programs_fused, 1, memory_order_relaxed);
   ptrdiff_t cc = CHUNK / rows;
   if (cc < 1) cc = 1;
-  struct run_job job = {rows, cols, flowlab_split(cols), cc, n_in, n_steps, n_slots, in, steps, out, slot};
+  struct run_job job = {rows, cols, flowlab_split(cols), cc, n_in, n_steps, n_slots, in, steps, out, slot,
+                        fused_len, chain};
   // Two threads for a batch-sized array (a 64×256 activation), or a smaller
   // one with a long program (an optimizer's update of a 64×64 weight).
   double work = (double)rows * (double)cols * (double)(n_steps + 1);

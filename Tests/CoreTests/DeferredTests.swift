@@ -8,6 +8,12 @@ import Testing
 private func now(_ m: Matrix) -> Matrix { Matrix(rows: m.rows, cols: m.cols, columnMajor: m.storage) }
 
 /// The first index where two arrays differ (nil: none), for short failure messages.
+/// The same, bit for bit (a NaN equals the same NaN).
+private func firstBitDifference(_ a: [Float], _ b: [Float]) -> String? {
+  if a.count != b.count { return "counts \(a.count) and \(b.count)" }
+  return a.indices.first { a[$0].bitPattern != b[$0].bitPattern }.map { "entry \($0): \(a[$0]) vs \(b[$0])" }
+}
+
 private func firstDifference(_ a: [Float], _ b: [Float]) -> String? {
   if a.count != b.count { return "counts \(a.count) and \(b.count)" }
   return a.indices.first { a[$0] != b[$0] }.map { "entry \($0): \(a[$0]) vs \(b[$0])" }
@@ -49,6 +55,59 @@ struct DeferredTests {
             + now(now(now(now(zs.squared()) + 1).squareRoot()) / now(now(0.5 * now(a.squared())) + 1))) - now(-zs)
       #expect(fused == stepwise, "\(rows)×\(cols): fused and one-at-a-time differ")
       #expect(z == zs, "the shared intermediate z, read after the chain that used it")
+    }
+  }
+
+  @Test("an elu and its derivative times a gradient, fused, give exactly the numbers of their steps")
+  func fusedChainsExact() {
+    let before = Matrix.fusesChains
+    defer { Matrix.fusesChains = before }
+    let specials: [Float] = [
+      .nan, .infinity, -.infinity, 0, -0.0, 1e-30, -1e-30, 1e-7, 20, -20, 88, -88, 90, -104, 0.5, -0.5, 17, -17,
+    ]
+    for (rows, cols) in [(64, 256), (3, 7), (2, 256), (1, 1000), (5, 3)] {
+      let (a, g, _) = Self.sample(rows, cols, seed: UInt64(rows * 31 + cols))
+      var x = a * 4
+      for (k, v) in specials.enumerated() where k < x.count { x.storage[k] = v }
+      let bias = Matrix(column: (0..<rows).map { Float($0) * 0.1 - 0.2 })
+      func chains() -> [Matrix] {
+        let z = x.addingToEachColumn(bias)  // kept, as a layer's cache keeps it
+        let held = x.clamped(max: 0)  // an inner value something else holds: not fused
+        return [
+          z.clamped(min: 0) + z.clamped(max: 0).expm1(),  // the course's elu
+          x.clamped(max: 0.5) + x.clamped(min: -2).exp(),
+          g * z.clamped(max: 0).exp(),  // its derivative times a gradient
+          x.clamped(min: 0.25).expm1() * g,
+          x.clamped(min: 0) + held.expm1(), held,
+          z,
+        ].map(now)
+      }
+      let stepwise: [Matrix] = {
+        let z = now(x.addingToEachColumn(bias))
+        let m0 = now(z.clamped(max: 0))
+        return [
+          now(now(z.clamped(min: 0)) + now(m0.expm1())),
+          now(now(x.clamped(max: 0.5)) + now(now(x.clamped(min: -2)).exp())),
+          now(g * now(m0.exp())),
+          now(now(now(x.clamped(min: 0.25)).expm1()) * g),
+          now(now(x.clamped(min: 0)) + now(now(x.clamped(max: 0)).expm1())), now(x.clamped(max: 0)),
+          z,
+        ]
+      }()
+      Matrix.fusesChains = true
+      let fusedBefore = Matrix.programsFused
+      let fused = chains()
+      if Matrix.fusesChains && x.count > Deferred.smallest {  // a CPU with fused kernels (AVX-512), a large matrix
+        #expect(Matrix.programsFused - fusedBefore == 4, "\(rows)×\(cols): the four chains did not run fused")
+      }
+      Matrix.fusesChains = false
+      let plain = chains()
+      for k in stepwise.indices {
+        let f = firstBitDifference(fused[k].storage, stepwise[k].storage)
+        let p = firstBitDifference(plain[k].storage, stepwise[k].storage)
+        #expect(f == nil, "\(rows)×\(cols), chain \(k), fused: \(f ?? "")")
+        #expect(p == nil, "\(rows)×\(cols), chain \(k), not fused: \(p ?? "")")
+      }
     }
   }
 

@@ -79,6 +79,15 @@ struct flowlab_step {
 /// same kernel and so the same numbers as a program's step.
 void flowlab_apply(int op, ptrdiff_t rows, ptrdiff_t cols, const float *a, const float *b, float s, float *y);
 
+/// Whether programs run the chains of steps an elu and its derivative make
+/// as one fused loop (AVX-512 only; the numbers are the same either way).
+/// On by default; off for tests and measurements.
+void flowlab_set_fusion(int on);
+int flowlab_fusion(void);
+
+/// How many programs so far ran at least one fused chain (for tests).
+long flowlab_programs_fused(void);
+
 /// The most steps a program may have.
 int flowlab_run_capacity(void);
 

@@ -30,6 +30,20 @@ import Synchronization
 // longer ones are computed in pieces, so a loop of `x = x + 1` never builds
 // an unbounded chain.
 
+extension Matrix {
+  /// Whether the core runs the step chains of an elu and of its derivative
+  /// times a gradient as one fused loop (on machines with AVX-512; elsewhere
+  /// the steps run one at a time). The numbers are the same either way; this
+  /// is a switch for tests and measurements. On by default.
+  public static var fusesChains: Bool {
+    get { flowlab_fusion() != 0 }
+    set { flowlab_set_fusion(newValue ? 1 : 0) }
+  }
+
+  /// How many elementwise programs so far ran a fused chain (for tests).
+  static var programsFused: Int { flowlab_programs_fused() }
+}
+
 /// A pending elementwise operation and its operands.
 @usableFromInline
 final class Deferred: @unchecked Sendable {
