@@ -310,15 +310,19 @@ static void choose(void) {
 #define CHUNK 512
 #define MAX_SLOTS 32
 
+#define MAX_INPUTS 64
+
+// A program and its arrays, self-contained (the worker may run its part
+// after the caller has returned; see flowlab_halves_async).
 struct run_job {
   ptrdiff_t rows, cols, split, chunk_cols;
   int n_in, n_steps, n_slots;
-  const float *const *in;
-  const struct flowlab_step *steps;
-  float *const *out;
-  const int *slot;  // scratch slot of each step (−1: written to out)
-  const int *fused_len;  // steps k ..< k + fused_len[k] run as chain[k] (0: step k alone)
-  const struct fused_chain *chain;
+  const float *in[MAX_INPUTS];
+  struct flowlab_step steps[MAX_SLOTS];
+  float *out[MAX_SLOTS];
+  int slot[MAX_SLOTS];       // scratch slot of each step (−1: written to out)
+  int fused_len[MAX_SLOTS];  // steps k ..< k + fused_len[k] run as chain[k] (0: step k alone)
+  struct fused_chain chain[MAX_SLOTS];
 };
 
 static void run_columns(const struct run_job *r, ptrdiff_t c0, ptrdiff_t c1) {
@@ -328,7 +332,7 @@ static void run_columns(const struct run_job *r, ptrdiff_t c0, ptrdiff_t c1) {
   size_t need = (size_t)r->n_slots * (size_t)(cc * rows);
   if (need > MAX_SLOTS * CHUNK) scratch = malloc(need * sizeof(float));
   if (!scratch) abort();  // out of memory for a few kilobytes
-  const float *val[MAX_SLOTS * 2 + 64];
+  const float *val[MAX_SLOTS + MAX_INPUTS];
   for (ptrdiff_t j0 = c0; j0 < c1; j0 += cc) {
     ptrdiff_t nc = c1 - j0 < cc ? c1 - j0 : cc;
     for (int v = 0; v < r->n_in; v++) val[v] = r->in[v] + j0 * rows;  // broadcast inputs are read whole
@@ -425,16 +429,31 @@ static int find_chains(int n_in, const float *const *in, int n_steps, const stru
 
 void flowlab_apply(int op, ptrdiff_t rows, ptrdiff_t cols, const float *a, const float *b, float s, float *y) {
   if (!chosen_op) choose();
-  if (rows > 0 && cols > 0) chosen_op(op, rows, 0, cols, a, b, s, y);
+  if (rows <= 0 || cols <= 0) return;
+  size_t n = (size_t)(rows * cols) * sizeof(float);
+  flowlab_claim(a, n);
+  flowlab_claim(b, op == FLOWLAB_ADD_COL ? (size_t)rows * sizeof(float)
+                   : op == FLOWLAB_MUL_ROW ? (size_t)cols * sizeof(float) : n);
+  flowlab_claim(y, n);
+  chosen_op(op, rows, 0, cols, a, b, s, y);
 }
 
 void flowlab_run(ptrdiff_t rows, ptrdiff_t cols, int n_in, const float *const *in, int n_steps,
                  const struct flowlab_step *steps, float *const *out) {
   if (!chosen_op) choose();
   if (rows <= 0 || cols <= 0 || n_steps <= 0) return;
-  if (n_in > 64 || n_steps > MAX_SLOTS) abort();  // the caller keeps programs within flowlab_run_capacity()
+  if (n_in > MAX_INPUTS || n_steps > MAX_SLOTS) abort();  // the caller keeps programs within flowlab_run_capacity()
+  struct run_job job;
+  job.rows = rows;
+  job.cols = cols;
+  job.n_in = n_in;
+  job.n_steps = n_steps;
+  memcpy(job.in, in, (size_t)n_in * sizeof *in);
+  memcpy(job.steps, steps, (size_t)n_steps * sizeof *steps);
+  memcpy(job.out, out, (size_t)n_steps * sizeof *out);
   // Scratch slots for the steps not written out, reused once a value is dead.
-  int last_use[MAX_SLOTS], slot[MAX_SLOTS], slot_free_at[MAX_SLOTS], n_slots = 0;
+  int last_use[MAX_SLOTS], slot_free_at[MAX_SLOTS], n_slots = 0;
+  int *slot = job.slot;
   for (int k = 0; k < n_steps; k++) last_use[k] = k;
   for (int k = 0; k < n_steps; k++) {
     int a = steps[k].a - n_in, b = steps[k].b - n_in;
@@ -456,18 +475,39 @@ void flowlab_run(ptrdiff_t rows, ptrdiff_t cols, int n_in, const float *const *i
     slot[k] = s;
     slot_free_at[s] = last_use[k];
   }
-  int fused_len[MAX_SLOTS];
-  struct fused_chain chain[MAX_SLOTS];
-  if (find_chains(n_in, in, n_steps, steps, out, last_use, fused_len, chain))
+  job.n_slots = n_slots;
+  if (find_chains(n_in, in, n_steps, steps, out, last_use, job.fused_len, job.chain))
     atomic_fetch_add_explicit(&programs_fused, 1, memory_order_relaxed);
   ptrdiff_t cc = CHUNK / rows;
-  if (cc < 1) cc = 1;
-  struct run_job job = {rows, cols, flowlab_split(cols), cc, n_in, n_steps, n_slots, in, steps, out, slot,
-                        fused_len, chain};
+  job.chunk_cols = cc < 1 ? 1 : cc;
   // Two threads for a batch-sized array (a 64×256 activation), or a smaller
   // one with a long program (an optimizer's update of a 64×64 weight).
   double work = (double)rows * (double)cols * (double)(n_steps + 1);
-  flowlab_halves(run_part, &job, rows * cols >= 8192 || (rows * cols >= 2048 && work >= 32768));
+  int two = rows * cols >= 8192 || (rows * cols >= 2048 && work >= 32768);
+  job.split = two ? flowlab_column_split(cols) : cols;
+  // What the caller's part reads: its columns of every full input, the
+  // broadcast vectors whole (inside a pipeline, the worker may still be
+  // writing the inputs).
+  char broadcast[MAX_INPUTS] = {0};
+  for (int k = 0; k < n_steps; k++)
+    if (steps[k].op == FLOWLAB_ADD_COL || steps[k].op == FLOWLAB_MUL_ROW) broadcast[steps[k].b] = (char)steps[k].op + 1;
+  for (int v = 0; v < n_in; v++) {
+    if (broadcast[v] == FLOWLAB_ADD_COL + 1) flowlab_claim(in[v], (size_t)rows * sizeof(float));
+    else if (broadcast[v] == FLOWLAB_MUL_ROW + 1) flowlab_claim(in[v], (size_t)cols * sizeof(float));
+    else flowlab_claim(in[v], (size_t)(job.split * rows) * sizeof(float));
+  }
+  if (!two) {
+    run_columns(&job, 0, cols);
+    return;
+  }
+  // What the worker's part writes: its columns of every written value.
+  struct flowlab_range writes[MAX_SLOTS];
+  int n_writes = 0;
+  for (int k = 0; k < n_steps; k++)
+    if (out[k])
+      writes[n_writes++] = (struct flowlab_range){(const char *)(out[k] + job.split * rows),
+                                                  (const char *)(out[k] + cols * rows)};
+  flowlab_halves_async(run_part, &job, sizeof job, writes, n_writes, 0);
 }
 
 struct colsum_job {
@@ -479,7 +519,9 @@ struct colsum_job {
 static void colsum_part(void *ctx, int part) {
   const struct colsum_job *j = ctx;
   if (part == 0) chosen_colsum(j->rows, 0, j->split, j->a, j->y);
-  else chosen_colsum(j->rows, j->split, j->cols, j->a, j->tmp);
+  else if (part == 1) chosen_colsum(j->rows, j->split, j->cols, j->a, j->tmp);
+  else
+    for (ptrdiff_t i = 0; i < j->rows; i++) j->y[i] += j->tmp[i];
 }
 
 void flowlab_sum_columns(ptrdiff_t rows, ptrdiff_t cols, const float *a, float *y) {
@@ -492,7 +534,17 @@ void flowlab_sum_columns(ptrdiff_t rows, ptrdiff_t cols, const float *a, float *
     return;
   }
   struct colsum_job job = {rows, cols, flowlab_split(cols), a, y, tmp};
-  flowlab_halves(colsum_part, &job, rows * cols >= 8192);
-  for (ptrdiff_t i = 0; i < rows; i++) y[i] += tmp[i];
+  int two = rows * cols >= 8192;
+  flowlab_claim(a, (size_t)((two ? job.split : cols) * rows) * sizeof(float));
+  flowlab_claim(y, (size_t)rows * sizeof(float));
+  float *scratch = two ? flowlab_async_scratch((size_t)rows) : 0;
+  if (scratch) {  // in a pipeline: the worker adds the halves; y is its to write until then
+    job.tmp = scratch;
+    struct flowlab_range w = {(const char *)y, (const char *)(y + rows)};
+    flowlab_halves_async(colsum_part, &job, sizeof job, &w, 1, 1);
+  } else {
+    flowlab_halves(colsum_part, &job, two);
+    colsum_part(&job, 2);
+  }
   if (tmp != small) free(tmp);
 }

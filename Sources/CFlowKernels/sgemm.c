@@ -322,6 +322,11 @@ static void gemm_columns(void *ctx, int part) {
 
 static void gemm_depth(void *ctx, int part) {
   const struct gemm_job *j = ctx;
+  if (part == 2) {  // C = first half's sum + second half's
+    for (ptrdiff_t jj = 0; jj < j->n; jj++)
+      for (ptrdiff_t i = 0; i < j->m; i++) j->c[i + jj * j->ldc] += j->tmp[i + jj * j->m];
+    return;
+  }
   ptrdiff_t p0 = part ? j->split : 0, p1 = part ? j->k : j->split;
   // op(A)(i, p) and op(B)(p, j) from p0 on
   const float *a = j->a + (j->transA ? p0 : p0 * j->lda);
@@ -343,7 +348,23 @@ void flowlab_sgemm(SGEMM_ARGS) {
   int big = (double)m * (double)n * (double)k >= 250000.0;
   int batch_b = k * n >= 8192, batch_c = m * n >= 8192, batch_a = m * k >= 8192;
   struct gemm_job job = {transA, transB, m, n, k, lda, ldb, ldc, 0, alpha, beta, a, b, c, 0};
+  // Memory of A and B whole, for flowlab_claim (what the caller reads).
+  size_t a_bytes = (size_t)lda * (size_t)(transA ? m : k) * sizeof(float);
+  size_t b_bytes = (size_t)ldb * (size_t)(transB ? k : n) * sizeof(float);
   if (beta == 0.0f && alpha != 0.0f && k >= 128 && k >= 2 * m && k >= 2 * n) {
+    float *scratch = flowlab_async_scratch((size_t)(m * n));
+    if (scratch) {
+      // In a pipeline: the worker adds the halves (part 2) after its own
+      // half, so nobody waits; C is the worker's to write until then.
+      job.split = flowlab_split(k);
+      job.tmp = scratch;
+      flowlab_claim(a, transA ? a_bytes : (size_t)(job.split * lda) * sizeof(float));
+      flowlab_claim(b, transB ? (size_t)(job.split * ldb) * sizeof(float) : b_bytes);
+      flowlab_claim(c, (size_t)(n * ldc) * sizeof(float));
+      struct flowlab_range w = {(const char *)c, (const char *)(c + n * ldc)};
+      flowlab_halves_async(gemm_depth, &job, sizeof job, &w, 1, 1);
+      return;
+    }
     // The second half's partial sums go to a buffer of the calling
     // thread's own that nothing else writes (not its stack, which it keeps
     // writing), so that the worker writing it finds the lines in its cache.
@@ -352,6 +373,10 @@ void flowlab_sgemm(SGEMM_ARGS) {
     if (tmp) {
       job.split = flowlab_split(k);
       job.tmp = tmp;
+      // the caller's part reads op(A)'s and op(B)'s first `split` steps of k
+      flowlab_claim(a, transA ? a_bytes : (size_t)(job.split * lda) * sizeof(float));
+      flowlab_claim(b, transB ? (size_t)(job.split * ldb) * sizeof(float) : b_bytes);
+      flowlab_claim(c, (size_t)(n * ldc) * sizeof(float));
       flowlab_halves(gemm_depth, &job, big || batch_a || batch_b);
       for (ptrdiff_t j = 0; j < n; j++)
         for (ptrdiff_t i = 0; i < m; i++) c[i + j * ldc] += tmp[i + j * m];
@@ -360,10 +385,20 @@ void flowlab_sgemm(SGEMM_ARGS) {
     }
   }
   if (n >= 32 && (big || batch_b || batch_c)) {
-    job.split = flowlab_split(n);
-    flowlab_halves(gemm_columns, &job, 1);
+    job.split = flowlab_column_split(n);
+    // The caller's part reads A and its columns of B and C; the worker's
+    // part writes the other columns of C.
+    ptrdiff_t sj = transB ? 1 : ldb;
+    flowlab_claim(a, a_bytes);
+    flowlab_claim(b, transB ? b_bytes : (size_t)(job.split * sj) * sizeof(float));
+    flowlab_claim(c, (size_t)(job.split * ldc) * sizeof(float));
+    struct flowlab_range w = {(const char *)(c + job.split * ldc), (const char *)(c + n * ldc)};
+    flowlab_halves_async(gemm_columns, &job, sizeof job, &w, 1, 0);
     return;
   }
+  flowlab_claim(a, a_bytes);
+  flowlab_claim(b, b_bytes);
+  flowlab_claim(c, (size_t)(n * ldc) * sizeof(float));
   one_core(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 

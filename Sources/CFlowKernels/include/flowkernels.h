@@ -42,7 +42,62 @@ void flowlab_halves(flowlab_part_fn fn, void *ctx, int worth_two);
 
 /// The column where a batch of `cols` columns is split into halves (a
 /// multiple of 8, at most cols): the same for every operation on the batch.
+/// Sums over the batch always split here.
 ptrdiff_t flowlab_split(ptrdiff_t cols);
+
+/// Where an operation that computes whole columns (no sum over the batch)
+/// splits them: flowlab_split, or inside a pipeline a smaller share for the
+/// caller, who also runs everything between the operations.
+ptrdiff_t flowlab_column_split(ptrdiff_t cols);
+
+/// Memory [lo, hi).
+struct flowlab_range {
+  const char *lo, *hi;
+};
+
+/// Like flowlab_halves (worth two), but inside a pipeline the caller does
+/// not wait for part 1: the context (ctx_bytes, self-contained) is copied
+/// for the worker and `writes` lists all that parts 1 and 2 write. With
+/// `join`, part 2 runs once parts 0 and 1 are both finished (on the worker,
+/// or on the caller when it waits): adding two half sums. Returns 1 if the
+/// job was left running.
+int flowlab_halves_async(flowlab_part_fn fn, void *ctx, size_t ctx_bytes, const struct flowlab_range *writes,
+                         int n_writes, int join);
+
+/// The most floats flowlab_async_scratch gives.
+#define FLOWLAB_SCRATCH_FLOATS 4096
+
+/// Inside a pipeline, memory for the worker's half of a sum, owned by the
+/// next job this thread posts (until the worker finishes it); NULL outside a
+/// pipeline or for more than FLOWLAB_SCRATCH_FLOATS.
+float *flowlab_async_scratch(size_t floats);
+
+/// Before the caller reads or writes memory: waits for the jobs left running
+/// that write there. No-op outside a pipeline.
+void flowlab_claim(const void *p, size_t bytes);
+
+/// Waits for every job left running (before Swift reads any entries). No-op
+/// outside a pipeline.
+void flowlab_sync(void);
+
+/// A pipeline on the calling thread: until the matching end, the thread keeps
+/// the worker and column-split jobs do not wait for it. Returns 0 (and does
+/// nothing) with one thread or when another thread has the worker. Ends nest.
+int flowlab_pipeline_begin(void);
+void flowlab_pipeline_end(void);
+
+/// Whether the calling thread runs a pipeline now.
+int flowlab_pipelining(void);
+
+/// For tests: the worker waits this long before each part, so that it is
+/// always behind the caller and a missing wait shows as wrong numbers.
+void flowlab_set_worker_delay(int microseconds);
+
+/// 1 + the number of the last job this thread left running (0: none), and
+/// the number of jobs the worker has finished: memory a job uses must stay
+/// allocated until flowlab_jobs_done() reaches its number + 1.
+unsigned long flowlab_last_async_job(void);
+unsigned long flowlab_jobs_done(void);
 
 /// The elementwise operations a program step (flowlab_run) can do.
 enum flowlab_map_op {

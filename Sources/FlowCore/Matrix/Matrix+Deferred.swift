@@ -80,11 +80,11 @@ final class Deferred: @unchecked Sendable {
     // A broadcast vector is computed now: it is an input of the program,
     // never part of it. Operands already computed do not count towards the chain.
     var a = a
-    var b = broadcast ? b.map { Matrix(rows: $0.rows, cols: $0.cols, values: $0.storage) } : b
+    var b = broadcast ? b.map { Matrix(rows: $0.rows, cols: $0.cols, values: $0.kernelStorage) } : b
     var chain = 1 + Deferred.pendingChain(a) + Deferred.pendingChain(b)
     if chain > Deferred.maxChain {
-      a = Matrix(rows: a.rows, cols: a.cols, values: a.storage)
-      if let bb = b { b = Matrix(rows: bb.rows, cols: bb.cols, values: bb.storage) }
+      a = Matrix(rows: a.rows, cols: a.cols, values: a.kernelStorage)
+      if let bb = b { b = Matrix(rows: bb.rows, cols: bb.cols, values: bb.kernelStorage) }
       chain = 1
     }
     self.op = Int32(op.rawValue)
@@ -188,11 +188,19 @@ final class Deferred: @unchecked Sendable {
           withUnsafeTemporaryAllocation(of: UnsafePointer<Float>?.self, capacity: 2 * cap) { pin in
             withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Float>?.self, capacity: cap) { pout in
               for k in 0..<count { pout[k] = nil }
+              let before = flowlab_last_async_job()
               Deferred.withInputs(inputs.baseAddress!, program.inputCount, 0, pin.baseAddress!) {
                 Deferred.withOutputs(n, nodes.baseAddress!, writes, count, 0, pout.baseAddress!) {
                   flowlab_run(
                     self.rows, self.cols, nIn, pin.baseAddress, Int32(count), steps.baseAddress, pout.baseAddress)
                 }
+              }
+              let job = flowlab_last_async_job()
+              if job != before {
+                // the other core may still read the inputs and write the results
+                var used = Array(UnsafeBufferPointer(start: inputs.baseAddress!, count: program.inputCount))
+                for k in 0..<count where writes & (1 << UInt64(k)) != 0 { used.append(nodes[k].result!) }
+                InFlight.hold(job, used)
               }
             }
           }

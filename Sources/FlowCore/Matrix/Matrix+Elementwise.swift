@@ -64,8 +64,8 @@ extension Matrix {
   /// the pass it would save.
   @usableFromInline
   func now(_ op: flowlab_map_op, _ other: Matrix?, _ s: Float) -> Matrix {
-    let a = storage
-    let b = other?.storage ?? []
+    let a = kernelStorage
+    let b = other?.kernelStorage ?? []
     let (r, c) = (rows, cols)
     return Matrix(rows: rows, cols: cols) { o in
       a.withUnsafeBufferPointer { pa in

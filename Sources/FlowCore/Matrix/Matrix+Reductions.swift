@@ -30,9 +30,14 @@ extension Matrix {
   /// The columns are summed in two halves (before and after the column where
   /// a batch is split, see `Matrix.threads`) that are then added.
   public func sumOverColumns() -> Matrix {
-    Matrix(rows: rows, cols: 1) { o in
-      storage.withUnsafeBufferPointer { s in flowlab_sum_columns(rows, cols, s.baseAddress, o.baseAddress) }
+    let a = kernelStorage
+    let before = flowlab_last_async_job()
+    let y = Matrix(rows: rows, cols: 1) { o in
+      a.withUnsafeBufferPointer { s in flowlab_sum_columns(rows, cols, s.baseAddress, o.baseAddress) }
     }
+    let job = flowlab_last_async_job()
+    if job != before { InFlight.hold(job, [a, y.kernelStorage]) }
+    return y
   }
 
   /// For each column, the sum over its rows: 1×cols (a per-sample total,

@@ -41,20 +41,28 @@ public struct Matrix: Equatable, Sendable {
   /// The entries, column-major: `storage[i + j * rows]` is element (i, j).
   public var storage: [Float] {
     @inlinable get {
-      switch entries {
-      case .computed(let v): return v
-      case .deferred(let d): return d.value()
-      }
+      let v = kernelStorage
+      Matrix.waitForWorker()
+      return v
     }
     @inlinable _modify {
-      var v: [Float]
-      switch entries {
-      case .computed(let a): v = a
-      case .deferred(let d): v = d.value()
-      }
+      var v = kernelStorage
+      Matrix.waitForWorker()
       entries = .computed([])  // so that v is the only reference while it is modified
       defer { entries = .computed(v) }
       yield &v
+    }
+  }
+
+  /// The entries, for a kernel of the core: inside a pipeline
+  /// (`Matrix.pipelined`) the other core may still be computing some of
+  /// them, and the kernels wait for exactly what they read
+  /// (`flowlab_claim`); everything else reads `storage`, which waits for
+  /// all of it.
+  @usableFromInline var kernelStorage: [Float] {
+    switch entries {
+    case .computed(let v): return v
+    case .deferred(let d): return d.value()
     }
   }
 
