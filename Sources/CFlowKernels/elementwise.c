@@ -275,7 +275,7 @@ typedef void (*colsum_fn)(ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, float 
 static op_fn chosen_op = 0;
 static colsum_fn chosen_colsum = 0;
 static int can_fuse = 0;       // the chosen kernels have fused chains (AVX-512)
-static int fusion_wanted = 1;  // flowlab_set_fusion
+static atomic_int fusion_wanted = 1;  // flowlab_set_fusion
 
 static void choose(void) {
   op_fn f = ew_generic_op;
@@ -373,13 +373,13 @@ int flowlab_run_capacity(void) { return MAX_SLOTS; }
 
 static atomic_long programs_fused = 0;
 
-void flowlab_set_fusion(int on) { fusion_wanted = on != 0; }
+void flowlab_set_fusion(int on) { atomic_store_explicit(&fusion_wanted, on != 0, memory_order_relaxed); }
 
 long flowlab_programs_fused(void) { return atomic_load_explicit(&programs_fused, memory_order_relaxed); }
 
 int flowlab_fusion(void) {
   if (!chosen_op) choose();
-  return can_fuse && fusion_wanted;
+  return can_fuse && atomic_load_explicit(&fusion_wanted, memory_order_relaxed);
 }
 
 static int is_clamp(int op) { return op == FLOWLAB_MIN_S || op == FLOWLAB_MAX_S; }
