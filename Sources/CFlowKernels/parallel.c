@@ -6,21 +6,28 @@
 // part 1 while the caller runs part 0. The arithmetic is the same either way,
 // so the numbers never depend on the number of threads.
 //
-// The split of a batch is always at the same column (`flowlab_split`), so the
-// columns a core produced in one operation are the columns it reads in the
-// next: each half of the activations stays in its own core's cache through a
-// whole forward and backward pass.
+// The split of a batch is always at the same column, so the columns a core
+// produced in one operation are the columns it reads in the next: each half
+// of the activations stays in its own core's cache through a whole forward
+// and backward pass. A sum over the batch always splits at the middle
+// (`flowlab_split`: its numbers depend on where); an operation that computes
+// whole columns splits at `flowlab_column_split`, the middle too except in a
+// pipeline.
 //
 // Parts for the worker go through a queue, in order. Normally the caller
 // waits for its job's part 1 before returning. Inside a pipeline
-// (`flowlab_pipeline_begin`, a training loop) the caller does not wait for
-// a column-split job: it returns after its own part and goes on with the
-// program (Swift's bookkeeping, the next operation's part 0) while the worker
-// catches up. Each queued job lists the memory its part 1 writes; before the
-// caller touches memory (its part of a later job, or any read from Swift,
-// which waits for everything: `flowlab_sync`), it waits for the jobs that
-// write there (`flowlab_claim`). The caller's own writes happen before it
-// posts anything that reads them, so the worker always sees them.
+// (`flowlab_pipeline_begin`, a training loop) it does not: it returns after
+// its own part and goes on with the program (Swift's bookkeeping, the next
+// operation's part 0) while the worker catches up; for a sum over the batch
+// the worker also adds the two halves (part 2) once the caller's is done.
+// Since the caller also does everything between operations, it takes 7/16
+// of the columns there. Each queued job lists the memory its parts 1 and 2
+// write; before the caller touches memory (its part of a later job) it waits
+// for the jobs that write there (`flowlab_claim`), and before Swift reads
+// any entries, for all of them (`flowlab_sync`). The caller's own writes
+// happen before it posts anything that reads them, so the worker always sees
+// them; the Swift side keeps every array a queued job uses allocated until
+// the job is done (`flowlab_last_async_job`, `flowlab_jobs_done`).
 //
 // The worker spins for a while after each part (the parts of a training step
 // come a microsecond or two apart), then sleeps on a condition variable. One
@@ -207,7 +214,9 @@ ptrdiff_t flowlab_column_split(ptrdiff_t cols) {
 #ifdef FLOWLAB_THREADS_AVAILABLE
   if (pipeline_depth > 0) {
     // In a pipeline the caller also runs everything between the operations,
-    // so it takes fewer columns than the worker.
+    // so it takes fewer columns than the worker: 112/256 (7/16) measured
+    // best of 96 to 128 on the training step; FLOWLAB_CALLER_SHARE (in
+    // 256ths) overrides it, for measuring.
     int share = atomic_load_explicit(&share_wanted, memory_order_relaxed);
     if (share < 0) {
       const char *env = getenv("FLOWLAB_CALLER_SHARE");

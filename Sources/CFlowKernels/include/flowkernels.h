@@ -73,11 +73,13 @@ int flowlab_halves_async(flowlab_part_fn fn, void *ctx, size_t ctx_bytes, const 
 float *flowlab_async_scratch(size_t floats);
 
 /// Before the caller reads or writes memory: waits for the jobs left running
-/// that write there. No-op outside a pipeline.
+/// that write there. On another thread than the pipeline's, while one runs,
+/// it waits for every job posted so far (it cannot know what they write);
+/// otherwise it does nothing.
 void flowlab_claim(const void *p, size_t bytes);
 
-/// Waits for every job left running (before Swift reads any entries). No-op
-/// outside a pipeline.
+/// Waits for every job left running (before Swift reads any entries): in a
+/// pipeline, or on another thread while one runs; otherwise does nothing.
 void flowlab_sync(void);
 
 /// A pipeline on the calling thread: until the matching end, the thread keeps
@@ -150,9 +152,10 @@ int flowlab_run_capacity(void);
 /// (column-major rows×cols, or the broadcast vectors), steps[k] computing
 /// value n_in + k. out[k] is where step k's result is written (rows×cols),
 /// or NULL for a value needed only by later steps. Works through chunks of
-/// whole columns, in two halves split at flowlab_split(cols) (two threads when
-/// in use and the arrays are large); the numbers are exactly those of the
-/// steps done one at a time.
+/// whole columns, in two halves split at flowlab_column_split(cols) (two
+/// threads when in use and the arrays are large; inside a pipeline the
+/// caller does not wait for the second); the numbers are exactly those of
+/// the steps done one at a time.
 void flowlab_run(ptrdiff_t rows, ptrdiff_t cols, int n_in, const float *const *in, int n_steps,
                  const struct flowlab_step *steps, float *const *out);
 
