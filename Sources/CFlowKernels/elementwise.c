@@ -431,10 +431,10 @@ void flowlab_apply(int op, ptrdiff_t rows, ptrdiff_t cols, const float *a, const
   if (!chosen_op) choose();
   if (rows <= 0 || cols <= 0) return;
   size_t n = (size_t)(rows * cols) * sizeof(float);
+  // (y, like every result, is a new array: no queued job writes there; see flowlab_sgemm)
   flowlab_claim(a, n);
   flowlab_claim(b, op == FLOWLAB_ADD_COL ? (size_t)rows * sizeof(float)
                    : op == FLOWLAB_MUL_ROW ? (size_t)cols * sizeof(float) : n);
-  flowlab_claim(y, n);
   chosen_op(op, rows, 0, cols, a, b, s, y);
 }
 
@@ -536,7 +536,6 @@ void flowlab_sum_columns(ptrdiff_t rows, ptrdiff_t cols, const float *a, float *
   struct colsum_job job = {rows, cols, flowlab_split(cols), a, y, tmp};
   int two = rows * cols >= 8192;
   flowlab_claim(a, (size_t)((two ? job.split : cols) * rows) * sizeof(float));
-  flowlab_claim(y, (size_t)rows * sizeof(float));
   float *scratch = two ? flowlab_async_scratch((size_t)rows) : 0;
   if (scratch) {  // in a pipeline: the worker adds the halves; y is its to write until then
     job.tmp = scratch;

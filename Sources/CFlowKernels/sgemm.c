@@ -348,7 +348,11 @@ void flowlab_sgemm(SGEMM_ARGS) {
   int big = (double)m * (double)n * (double)k >= 250000.0;
   int batch_b = k * n >= 8192, batch_c = m * n >= 8192, batch_a = m * k >= 8192;
   struct gemm_job job = {transA, transB, m, n, k, lda, ldb, ldc, 0, alpha, beta, a, b, c, 0};
-  // Memory of A and B whole, for flowlab_claim (what the caller reads).
+  // Memory of A and B whole, for flowlab_claim (what the caller reads). C
+  // is not claimed: the core always passes a new array (beta = 0), and an
+  // array a queued job writes stays allocated until that job is done, so
+  // no job can be writing where a new one lies. With beta ≠ 0 C is read.
+  if (beta != 0.0f) flowlab_claim(c, (size_t)(n * ldc) * sizeof(float));
   size_t a_bytes = (size_t)lda * (size_t)(transA ? m : k) * sizeof(float);
   size_t b_bytes = (size_t)ldb * (size_t)(transB ? k : n) * sizeof(float);
   if (beta == 0.0f && alpha != 0.0f && k >= 128 && k >= 2 * m && k >= 2 * n) {
@@ -360,7 +364,6 @@ void flowlab_sgemm(SGEMM_ARGS) {
       job.tmp = scratch;
       flowlab_claim(a, transA ? a_bytes : (size_t)(job.split * lda) * sizeof(float));
       flowlab_claim(b, transB ? (size_t)(job.split * ldb) * sizeof(float) : b_bytes);
-      flowlab_claim(c, (size_t)(n * ldc) * sizeof(float));
       struct flowlab_range w = {(const char *)c, (const char *)(c + n * ldc)};
       flowlab_halves_async(gemm_depth, &job, sizeof job, &w, 1, 1);
       return;
@@ -376,7 +379,6 @@ void flowlab_sgemm(SGEMM_ARGS) {
       // the caller's part reads op(A)'s and op(B)'s first `split` steps of k
       flowlab_claim(a, transA ? a_bytes : (size_t)(job.split * lda) * sizeof(float));
       flowlab_claim(b, transB ? (size_t)(job.split * ldb) * sizeof(float) : b_bytes);
-      flowlab_claim(c, (size_t)(n * ldc) * sizeof(float));
       flowlab_halves(gemm_depth, &job, big || batch_a || batch_b);
       for (ptrdiff_t j = 0; j < n; j++)
         for (ptrdiff_t i = 0; i < m; i++) c[i + j * ldc] += tmp[i + j * m];
@@ -391,14 +393,12 @@ void flowlab_sgemm(SGEMM_ARGS) {
     ptrdiff_t sj = transB ? 1 : ldb;
     flowlab_claim(a, a_bytes);
     flowlab_claim(b, transB ? b_bytes : (size_t)(job.split * sj) * sizeof(float));
-    flowlab_claim(c, (size_t)(job.split * ldc) * sizeof(float));
     struct flowlab_range w = {(const char *)(c + job.split * ldc), (const char *)(c + n * ldc)};
     flowlab_halves_async(gemm_columns, &job, sizeof job, &w, 1, 0);
     return;
   }
   flowlab_claim(a, a_bytes);
   flowlab_claim(b, b_bytes);
-  flowlab_claim(c, (size_t)(n * ldc) * sizeof(float));
   one_core(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
