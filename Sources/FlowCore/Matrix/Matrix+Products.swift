@@ -57,62 +57,6 @@ extension Matrix {
     return c
   }
 
-  /// Runs `body` as a pipeline: on two cores, an operation's caller does not
-  /// wait for the other core to finish its half, and goes on with the next
-  /// one; anything that reads entries (`storage`, a sum, printing) waits for
-  /// the work behind them. The numbers are the same as without; a training
-  /// loop runs faster, since the other core catches up while this one does
-  /// the bookkeeping between operations. With one thread, or when another
-  /// thread runs a pipeline, `body` simply runs.
-  public static func pipelined<T>(_ body: () throws -> T) rethrows -> T {
-    let began = flowlab_pipeline_begin() != 0
-    defer {
-      if began {
-        flowlab_pipeline_end()
-        InFlight.release()
-      }
-    }
-    return try body()
-  }
-
-  /// Whether this thread runs a pipeline now (`pipelined`).
-  public static var isPipelining: Bool { flowlab_pipelining() != 0 }
-
-  /// Waits for the other core's work behind any entries (inside a pipeline).
-  @usableFromInline static func waitForWorker() { flowlab_sync() }
-}
-
-/// Arrays that jobs left running on the other core still read or write
-/// (inside a pipeline): kept alive until the worker is done with them, so
-/// that their memory is not freed and reused under it. Only the thread that
-/// runs the pipeline adds to it.
-enum InFlight {
-  /// Each array with 1 + the number of the last job that uses it.
-  nonisolated(unsafe) private static var arrays: [(job: UInt, array: [Float])] = []
-
-  static func hold(_ job: UInt, _ a: [Float], _ b: [Float], _ c: [Float]) {
-    release()
-    arrays.append((job, a))
-    arrays.append((job, b))
-    arrays.append((job, c))
-  }
-
-  static func hold(_ job: UInt, _ list: [[Float]]) {
-    release()
-    for a in list { arrays.append((job, a)) }
-  }
-
-  /// Lets go of the arrays whose jobs are finished.
-  static func release() {
-    let done = flowlab_jobs_done()
-    var k = 0
-    while k < arrays.count && arrays[k].job <= done { k += 1 }
-    if k > 0 { arrays.removeFirst(k) }
-  }
-}
-
-extension Matrix {
-
   /// Threads the core's large operations use (1 or 2): 1 unless
   /// `FLOWLAB_THREADS=2` on a machine with two cores, or set here.
   ///

@@ -36,7 +36,7 @@ extension Matrix {
       a.withUnsafeBufferPointer { s in flowlab_sum_columns(rows, cols, s.baseAddress, o.baseAddress) }
     }
     let job = flowlab_last_async_job()
-    if job != before { InFlight.hold(job, [a, y.kernelStorage]) }
+    if job != before { InFlight.hold(job, a, y.kernelStorage) }
     return y
   }
 
