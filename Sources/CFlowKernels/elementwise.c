@@ -1,5 +1,6 @@
 // The core's elementwise work: each operation of a deferred program (see
-// flowlab_run below), the sums over a batch, and exp and expm1.
+// flowlab_run below), the fused chains of an elu and its derivative, the sums
+// over a batch, and exp and expm1.
 //
 // libm's expf/expm1f are called once per number and do not vectorize; the
 // loops here are branch-free so the compiler vectorizes them, and on x86-64
@@ -27,7 +28,7 @@ struct fused_chain {
   float s_a, s_b;
   int swap;        // FUSED_SCALE: f · g instead of g · f
 };
-enum { FUSED_NONE, FUSED_ELU, FUSED_SCALE };
+enum { FUSED_ELU = 1, FUSED_SCALE };
 
 // e^x for x in [−104, 88.72] (below, the result underflows to 0 anyway): x = n·ln2 + r, |r| ≤ ln2/2, e^r by a degree-7
 // Taylor polynomial, then scaled by 2ⁿ through the exponent bits.
