@@ -108,47 +108,57 @@ static void pack_transposed(const float *a, ptrdiff_t lda, ptrdiff_t kc, ptrdiff
   }
 }
 
-// The body of one ISA's GEMM, expanded once per target below.
-#define DEFINE_SGEMM(NAME, ATTR, NRV)                                               \
-  /* acc(32×NRV) = panel(32×kc) · B(kc×NRV); C tile += alpha·acc (rows   */  \
-  /* < mr, cols < nr). The panel's column p starts at panel + p·ps.       */  \
-  ATTR static void NAME##_tile(ptrdiff_t kc, const float *panel, ptrdiff_t ps, \
-                               const float *b, ptrdiff_t sp, ptrdiff_t sj,     \
-                               float *c, ptrdiff_t ldc, ptrdiff_t mr,          \
-                               ptrdiff_t nr, float alpha, int keep) {          \
-    v16 acc[NRV][2];                                                           \
-    for (int jj = 0; jj < NRV; jj++) acc[jj][0] = acc[jj][1] = (v16){0};       \
-    for (ptrdiff_t p = 0; p < kc; p++) {                                       \
-      v16 a0 = LOADV(panel + p * ps);                                          \
-      v16 a1 = LOADV(panel + p * ps + 16);                                     \
-      const float *bp = b + p * sp;                                            \
-      for (int jj = 0; jj < NRV; jj++) {                                       \
+// One tile of C, W columns wide, expanded for each width an ISA uses.
+#define DEFINE_TILE(FN, ATTR, W)                                                \
+  /* acc(32×W) = panel(32×kc) · B(kc×W); C tile += alpha·acc (rows     */       \
+  /* < mr, cols < nr). The panel's column p starts at panel + p·ps.       */    \
+  ATTR static void FN(ptrdiff_t kc, const float *panel, ptrdiff_t ps,           \
+                               const float *b, ptrdiff_t sp, ptrdiff_t sj,      \
+                               float *c, ptrdiff_t ldc, ptrdiff_t mr,           \
+                               ptrdiff_t nr, float alpha, int keep) {           \
+    v16 acc[W][2];                                                              \
+    for (int jj = 0; jj < W; jj++) acc[jj][0] = acc[jj][1] = (v16){0};          \
+    for (ptrdiff_t p = 0; p < kc; p++) {                                        \
+      v16 a0 = LOADV(panel + p * ps);                                           \
+      v16 a1 = LOADV(panel + p * ps + 16);                                      \
+      const float *bp = b + p * sp;                                             \
+      for (int jj = 0; jj < W; jj++) {                                          \
         v16 x = bp[jj * sj] - (v16){0}; /* a splat; x − 0 = x exactly */        \
-        acc[jj][0] += a0 * x;                                                  \
-        acc[jj][1] += a1 * x;                                                  \
-      }                                                                        \
-    }                                                                          \
-    if (mr == MR && nr == NRV) {                                               \
-      for (int jj = 0; jj < NRV; jj++) {                                       \
-        if (keep) {                                                            \
-          STOREV(c + jj * ldc, LOADV(c + jj * ldc) + alpha * acc[jj][0]);      \
+        acc[jj][0] += a0 * x;                                                   \
+        acc[jj][1] += a1 * x;                                                   \
+      }                                                                         \
+    }                                                                           \
+    if (mr == MR && nr == W) {                                                  \
+      for (int jj = 0; jj < W; jj++) {                                          \
+        if (keep) {                                                             \
+          STOREV(c + jj * ldc, LOADV(c + jj * ldc) + alpha * acc[jj][0]);       \
           STOREV(c + jj * ldc + 16, LOADV(c + jj * ldc + 16) + alpha * acc[jj][1]); \
-        } else {                                                               \
-          STOREV(c + jj * ldc, alpha * acc[jj][0]);                            \
-          STOREV(c + jj * ldc + 16, alpha * acc[jj][1]);                       \
-        }                                                                      \
-      }                                                                        \
-      return;                                                                  \
-    }                                                                          \
-    float t[NRV][MR];                                                          \
-    for (int jj = 0; jj < NRV; jj++) {                                         \
-      STOREV(t[jj], acc[jj][0]);                                               \
-      STOREV(t[jj] + 16, acc[jj][1]);                                          \
-    }                                                                          \
-    for (ptrdiff_t jj = 0; jj < nr; jj++)                                      \
-      for (ptrdiff_t ii = 0; ii < mr; ii++)                                    \
+        } else {                                                                \
+          STOREV(c + jj * ldc, alpha * acc[jj][0]);                             \
+          STOREV(c + jj * ldc + 16, alpha * acc[jj][1]);                        \
+        }                                                                       \
+      }                                                                         \
+      return;                                                                   \
+    }                                                                           \
+    float t[W][MR];                                                             \
+    for (int jj = 0; jj < W; jj++) {                                            \
+      STOREV(t[jj], acc[jj][0]);                                                \
+      STOREV(t[jj] + 16, acc[jj][1]);                                           \
+    }                                                                           \
+    for (ptrdiff_t jj = 0; jj < nr; jj++)                                       \
+      for (ptrdiff_t ii = 0; ii < mr; ii++)                                     \
         c[ii + jj * ldc] = (keep ? c[ii + jj * ldc] : 0.0f) + alpha * t[jj][ii]; \
-  }                                                                            \
+  }
+
+// The body of one ISA's GEMM, expanded once per target below. Full tiles
+// are NRV columns wide; the last, narrower columns of C use a tile of 1, 2
+// or 4 columns (a product with 3 columns does not compute 8). The width
+// changes no number: each entry is the same sum in the same order.
+#define DEFINE_SGEMM(NAME, ATTR, NRV)                                               \
+  DEFINE_TILE(NAME##_tile, ATTR, NRV)                                          \
+  DEFINE_TILE(NAME##_tile1, ATTR, 1)                                           \
+  DEFINE_TILE(NAME##_tile2, ATTR, 2)                                           \
+  DEFINE_TILE(NAME##_tile4, ATTR, 4)                                           \
   /* Few rows (m < 16) and op(B)'s columns contiguous: each entry is a dot  */ \
   /* product of a packed row of op(A) with a column of B.                 */  \
   ATTR static void NAME##_dots(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,          \
@@ -229,14 +239,20 @@ static void pack_transposed(const float *a, ptrdiff_t lda, ptrdiff_t kc, ptrdiff
           NAME##_tile(kc, panel, ps, b + p0 * sp + j0 * sj, sp, sj,            \
                       c + i0 + j0 * ldc, ldc, mr, NRV, alpha,                  \
                       !zeroFirst || p0 > 0);                                   \
-        if (j0 < n) { /* last columns: pad op(B) with zero columns */          \
+        if (j0 < n) { /* last columns: the narrowest tile that holds them, */ \
+          /* op(B) packed and padded with zero columns to its width */         \
           ptrdiff_t nr = n - j0;                                               \
-          for (ptrdiff_t jj = 0; jj < NRV; jj++)                               \
+          ptrdiff_t w = nr <= 1 ? 1 : nr <= 2 ? 2 : nr <= 4 ? 4 : NRV;         \
+          for (ptrdiff_t jj = 0; jj < w; jj++)                                 \
             for (ptrdiff_t p = 0; p < kc; p++)                                 \
               bpack[p + jj * KC] =                                             \
                   jj < nr ? b[(p0 + p) * sp + (j0 + jj) * sj] : 0.0f;          \
-          NAME##_tile(kc, panel, ps, bpack, 1, KC, c + i0 + j0 * ldc, ldc, mr, \
-                      nr, alpha, !zeroFirst || p0 > 0);                        \
+          int keep = !zeroFirst || p0 > 0;                                     \
+          float *ct = c + i0 + j0 * ldc;                                       \
+          if (w == 1) NAME##_tile1(kc, panel, ps, bpack, 1, KC, ct, ldc, mr, nr, alpha, keep); \
+          else if (w == 2) NAME##_tile2(kc, panel, ps, bpack, 1, KC, ct, ldc, mr, nr, alpha, keep); \
+          else if (w == 4) NAME##_tile4(kc, panel, ps, bpack, 1, KC, ct, ldc, mr, nr, alpha, keep); \
+          else NAME##_tile(kc, panel, ps, bpack, 1, KC, ct, ldc, mr, nr, alpha, keep); \
         }                                                                      \
       }                                                                        \
     }                                                                          \
