@@ -329,7 +329,13 @@ int flowlab_pipeline_begin(void) {
     const char *env = getenv("FLOWLAB_PIPELINE");
     off = env && strcmp(env, "0") == 0;
   }
-  if (off || threads_to_use() < 2 || !take_worker()) return 0;
+  if (off || threads_to_use() < 2) return 0;
+  // Another thread's single job holds the worker for microseconds: wait for
+  // it. Another thread's pipeline holds it for its whole length: run without.
+  while (!take_worker()) {
+    if (atomic_load(&pipeline_active) || !worker_ok) return 0;
+    cpu_relax();
+  }
   pipeline_depth = 1;
   atomic_store(&pipeline_active, 1);
   return 1;

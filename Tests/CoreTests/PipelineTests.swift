@@ -10,7 +10,8 @@ private final class Box<T>: @unchecked Sendable {
   init(_ value: T) { self.value = value }
 }
 
-@Suite("Core · Pipelines", .serialized)
+extension ThreadSettingTests {
+@Suite("Core · Pipelines")
 struct PipelineTests {
   /// Training steps of a small network written with the core's operations the
   /// way the labs write them: products in every transpose, elu and its
@@ -50,10 +51,11 @@ struct PipelineTests {
   }
 
   /// Runs `body` in a pipeline on two threads, retrying while another test
-  /// holds the worker; fails if no pipeline could start.
+  /// holds the worker for a moment; fails if no pipeline could start.
   static func inPipeline<T>(_ body: () -> T) -> T {
-    for _ in 0..<200 {
+    for _ in 0..<400 {
       var result: T?
+      Matrix.threads = 2
       Matrix.pipelined { if Matrix.isPipelining { result = body() } }
       if let result { return result }
       usleep(5000)
@@ -157,4 +159,5 @@ struct PipelineTests {
     #expect(inner)
     #expect(!Matrix.isPipelining)
   }
+}
 }

@@ -3,7 +3,12 @@ import Testing
 
 @testable import FlowCore
 
-@Suite("Core · Two threads", .serialized)
+/// The suites that set `Matrix.threads` (a setting of the whole process)
+/// run one test at a time, never beside each other.
+@Suite(.serialized) struct ThreadSettingTests {}
+
+extension ThreadSettingTests {
+@Suite("Core · Two threads")
 struct ThreadsTests {
   @Test("a product split over two threads gives exactly the single-thread result")
   func sameResult() {
@@ -84,4 +89,5 @@ struct ThreadsTests {
   }
 
   private func now(_ m: Matrix) -> Matrix { Matrix(rows: m.rows, cols: m.cols, columnMajor: m.storage) }
+}
 }
