@@ -372,14 +372,15 @@ void flowlab_sgemm(SGEMM_ARGS) {
   size_t a_bytes = (size_t)lda * (size_t)(transA ? m : k) * sizeof(float);
   size_t b_bytes = (size_t)ldb * (size_t)(transB ? k : n) * sizeof(float);
   if (beta == 0.0f && alpha != 0.0f && k >= 128 && k >= 2 * m && k >= 2 * n) {
+    job.split = flowlab_split(k);
+    // the caller's part reads op(A)'s and op(B)'s first `split` steps of k
+    flowlab_claim(a, transA ? a_bytes : (size_t)(job.split * lda) * sizeof(float));
+    flowlab_claim(b, transB ? (size_t)(job.split * ldb) * sizeof(float) : b_bytes);
     float *scratch = flowlab_async_scratch((size_t)(m * n));
     if (scratch) {
       // In a pipeline: the worker adds the halves (part 2) after its own
       // half, so nobody waits; C is the worker's to write until then.
-      job.split = flowlab_split(k);
       job.tmp = scratch;
-      flowlab_claim(a, transA ? a_bytes : (size_t)(job.split * lda) * sizeof(float));
-      flowlab_claim(b, transB ? (size_t)(job.split * ldb) * sizeof(float) : b_bytes);
       struct flowlab_range w = {(const char *)c, (const char *)(c + n * ldc)};
       flowlab_halves_async(gemm_depth, &job, sizeof job, &w, 1, 1);
       return;
@@ -390,14 +391,9 @@ void flowlab_sgemm(SGEMM_ARGS) {
     static _Thread_local float second_half[4096] __attribute__((aligned(64)));
     float *tmp = m * n > 4096 ? malloc((size_t)(m * n) * sizeof(float)) : second_half;
     if (tmp) {
-      job.split = flowlab_split(k);
       job.tmp = tmp;
-      // the caller's part reads op(A)'s and op(B)'s first `split` steps of k
-      flowlab_claim(a, transA ? a_bytes : (size_t)(job.split * lda) * sizeof(float));
-      flowlab_claim(b, transB ? (size_t)(job.split * ldb) * sizeof(float) : b_bytes);
       flowlab_halves(gemm_depth, &job, big || batch_a || batch_b);
-      for (ptrdiff_t j = 0; j < n; j++)
-        for (ptrdiff_t i = 0; i < m; i++) c[i + j * ldc] += tmp[i + j * m];
+      gemm_depth(&job, 2);
       if (m * n > 4096) free(tmp);
       return;
     }
